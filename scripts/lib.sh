@@ -1,0 +1,102 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared helpers for the lags scripts.  Sourced, never run.
+#
+# Everything built goes below LAGS_BUILD (default: ~/.cache/lags), outside
+# the git tree, so a fresh clone reuses the kernel objects and ccache of
+# an earlier run on the same machine.
+
+LAGS_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LAGS_BUILD=${LAGS_BUILD:-${XDG_CACHE_HOME:-$HOME/.cache}/lags}
+# The kernel the series is based on; see patches/0000-cover-letter.patch.
+LAGS_KVER=6.12
+LAGS_KTARBALL=${LAGS_KTARBALL:-/usr/src/linux-source-$LAGS_KVER.tar.xz}
+LAGS_VARIANTS="stock lags lags-debug"
+
+lags_prog=$(basename "$0")
+
+say()  { printf '[%s] %s\n' "$lags_prog" "$*" >&2; }
+die()  { printf '[%s] error: %s\n' "$lags_prog" "$*" >&2; exit 1; }
+
+# Seconds since the epoch, and a duration in human form.
+now()  { date +%s; }
+human_secs() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
+
+# Source tree and object directory of a kernel variant.  The object
+# directory sits beside its tree as ../obj*, so the relative include
+# paths are the same for every variant and ccache (CCACHE_BASEDIR) hits
+# across them.
+variant_check() {
+	case " $LAGS_VARIANTS " in
+	*" $1 "*) ;;
+	*) die "unknown kernel variant '$1' (one of: $LAGS_VARIANTS)";;
+	esac
+}
+variant_tree() {
+	case $1 in
+	stock) echo "$LAGS_BUILD/stock" ;;
+	*) echo "$LAGS_BUILD/lags" ;;
+	esac
+}
+variant_src() { echo "$(variant_tree "$1")/src"; }
+variant_obj() {
+	case $1 in
+	lags-debug) echo "$(variant_tree "$1")/obj-debug" ;;
+	*) echo "$(variant_tree "$1")/obj" ;;
+	esac
+}
+variant_patched() { [ "$1" != stock ]; }
+
+# Config fragments merged for a variant, in order.
+variant_fragments() {
+	echo "$LAGS_TOP/kconfig/lags.config"
+	[ "$1" = lags-debug ] && echo "$LAGS_TOP/kconfig/debug.config"
+	return 0
+}
+
+# The kernel image of a variant.
+variant_image() { echo "$(variant_obj "$1")/arch/x86/boot/bzImage"; }
+
+# sha256 of a list of files (missing files hash as their name only).
+hash_files() {
+	local f
+	for f in "$@"; do
+		printf '%s\n' "$f"
+		[ -f "$f" ] && cat "$f"
+	done | sha256sum | cut -d' ' -f1
+}
+
+# Run a long command, printing a progress line every few seconds from
+# the number of lines it has written so far against the number the same
+# step wrote last time (kept in $2).  Full output goes to the log $1.
+run_with_progress() {
+	local log=$1 countfile=$2 label=$3
+	shift 3
+	local expect=0 start pid lines rc
+	[ -f "$countfile" ] && expect=$(cat "$countfile")
+	start=$(now)
+	"$@" >"$log" 2>&1 &
+	pid=$!
+	# shellcheck disable=SC2064
+	trap "kill $pid 2>/dev/null; exit 130" INT TERM
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 5
+		kill -0 "$pid" 2>/dev/null || break
+		lines=$(wc -l <"$log")
+		if [ "$expect" -gt 0 ]; then
+			say "$label: $lines/$expect steps ($((lines * 100 / expect))%), $(human_secs $(($(now) - start)))"
+		else
+			say "$label: $lines steps, $(human_secs $(($(now) - start)))"
+		fi
+	done
+	wait "$pid"
+	rc=$?
+	trap - INT TERM
+	if [ $rc -ne 0 ]; then
+		say "$label failed (exit $rc); last lines of $log:"
+		tail -n 30 "$log" >&2
+		return $rc
+	fi
+	wc -l <"$log" >"$countfile"
+	return 0
+}
