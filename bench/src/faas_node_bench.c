@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * faas-node-bench: a dense serverless node in one command.  See
+ * Documentation/bench.rst and --help.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+#include "arrivals.h"
+#include "cgroup_mounts.h"
+#include "cgroup_tree.h"
+#include "clock.h"
+#include "dispatcher.h"
+#include "function_process.h"
+#include "options.h"
+#include "proc_counters.h"
+#include "report.h"
+
+#define PROG "faas-node-bench"
+#define EXIT_FAILED 1
+#define EXIT_INTERRUPTED 3
+#define PROGRESS_EVERY_NS (5ULL * NSEC_PER_SEC)
+#define CHILD_EXIT_TIMEOUT_NS (10ULL * NSEC_PER_SEC)
+
+struct run_state {
+	struct bench_options opts;
+	struct cgroup_mount mount;
+	struct cgroup_tree tree;
+	int have_tree;
+	struct arrival_source source;
+	struct function_set functions;
+	struct dispatcher dispatcher;
+	struct run_report report;
+	sigset_t stop_signals;
+	int interrupted_by;
+};
+
+static unsigned capacity_cpus(const struct bench_options *opts)
+{
+	cpu_set_t set;
+
+	if (opts->cpus)
+		return opts->cpus;
+	if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+		return (unsigned)CPU_COUNT(&set);
+	return 1;
+}
+
+static void raise_fd_limit(unsigned functions)
+{
+	struct rlimit limit;
+	rlim_t need = (rlim_t)functions * 2 + 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &limit) || limit.rlim_cur >= need)
+		return;
+	limit.rlim_cur = need < limit.rlim_max ? need : limit.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &limit);
+}
+
+static int setup_cgroups(struct run_state *s)
+{
+	char err[512];
+	struct cgroup_request request = {
+		.groups = s->opts.groups,
+		.functions = s->opts.functions,
+		.depth = s->opts.depth,
+		.weight = s->opts.weight,
+		.cpu_max_us = s->opts.cpu_max_us,
+		.base = s->opts.cgroup_root,
+	};
+
+	if (s->opts.groups == GROUPS_NONE) {
+		s->report.cgroup_version = 0;
+		return cgroup_tree_create(&s->tree, &s->mount, &request, err,
+					  sizeof(err)) ? -1 : 0;
+	}
+	if (cgroup_find_cpu_mount("/proc/self/mountinfo", "/proc/self/cgroup",
+				  &s->mount, err, sizeof(err))) {
+		fprintf(stderr, PROG ": %s\n", err);
+		return -1;
+	}
+	if (cgroup_tree_create(&s->tree, &s->mount, &request, err, sizeof(err))) {
+		fprintf(stderr, PROG ": creating cgroups: %s\n", err);
+		return -1;
+	}
+	s->have_tree = 1;
+	s->report.cgroup_version = s->mount.version;
+	s->report.cgroup_parent = s->tree.parent;
+	return 0;
+}
+
+static int remove_cgroups(struct run_state *s)
+{
+	char err[512];
+
+	if (!s->have_tree) {
+		free(s->tree.function_group);
+		s->tree.function_group = NULL;
+		return 0;
+	}
+	s->have_tree = 0;
+	if (cgroup_tree_remove(&s->tree, err, sizeof(err))) {
+		fprintf(stderr, PROG ": removing cgroups: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int setup_arrivals(struct run_state *s)
+{
+	char err[512];
+	struct arrival_params params = {
+		.mode = s->opts.arrival,
+		.functions = s->opts.functions,
+		.rate_per_s = arrival_rate_for_load(s->opts.load, s->report.cpus,
+						    s->opts.service_us * 1e3),
+		.on_ms = s->opts.on_ms,
+		.off_ms = s->opts.off_ms,
+		.zipf = s->opts.zipf,
+		.service = s->opts.service,
+		.service_mean_ns = s->opts.service_us * 1e3,
+		.seed = s->opts.seed,
+		.trace = s->opts.trace,
+	};
+
+	if (s->opts.arrival != ARRIVAL_CLOSED && s->opts.arrival != ARRIVAL_REPLAY)
+		s->report.offered_rate_per_s = params.rate_per_s;
+	if (arrival_source_init(&s->source, &params, err, sizeof(err))) {
+		fprintf(stderr, PROG ": %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Waits for the measured window (or a signal), showing progress. */
+static void wait_for_window(struct run_state *s)
+{
+	struct timespec tick = { 0, 200 * 1000 * 1000 };
+	uint64_t next_progress = s->dispatcher.start_ns + PROGRESS_EVERY_NS;
+	int show = !s->opts.quiet && s->opts.seconds > 5;
+
+	while (!atomic_load(&s->dispatcher.finished)) {
+		int sig = sigtimedwait(&s->stop_signals, NULL, &tick);
+		uint64_t now = monotonic_ns();
+
+		if (sig > 0) {
+			s->interrupted_by = sig;
+			atomic_store(&s->dispatcher.stop, 1);
+			function_set_abandon(&s->functions);
+			return;
+		}
+		if (show && now >= next_progress) {
+			fprintf(stderr, PROG ": %.0f/%.0f s, %llu requests done\n",
+				(double)(now - s->dispatcher.start_ns) / 1e9,
+				s->opts.seconds,
+				(unsigned long long)function_set_completed(&s->functions));
+			next_progress += PROGRESS_EVERY_NS;
+		}
+	}
+}
+
+/* Lets queued requests finish (bounded), unless interrupted. */
+static void drain(struct run_state *s)
+{
+	struct timespec tick = { 0, 10 * 1000 * 1000 };
+	struct timespec no_wait = { 0, 0 };
+	uint64_t deadline = monotonic_ns() +
+			    (uint64_t)(s->opts.drain_seconds * 1e9);
+	uint64_t expected = atomic_load(&s->dispatcher.issued) -
+			    s->dispatcher.dropped;
+
+	while (!s->interrupted_by && monotonic_ns() < deadline &&
+	       function_set_completed(&s->functions) < expected) {
+		int sig = sigtimedwait(&s->stop_signals, NULL, &no_wait);
+
+		if (sig > 0)
+			s->interrupted_by = sig;
+		else
+			nanosleep(&tick, NULL);
+	}
+	function_set_abandon(&s->functions);
+}
+
+static void summarise_functions(struct run_state *s)
+{
+	struct run_report *r = &s->report;
+	struct histogram *merged = malloc(sizeof(*merged));
+
+	if (!merged)
+		return;
+	hist_init(&r->latency);
+	for (unsigned i = 0; i < s->opts.functions; i++) {
+		struct function_summary *f = &r->functions[i];
+		const struct rusage *u = &s->functions.usage[i];
+
+		hist_init(merged);
+		for (unsigned w = 0; w < s->opts.workers; w++) {
+			struct worker_slot *slot = function_slot(&s->functions, i, w);
+
+			hist_merge(merged, &slot->latency);
+			f->within_slo += slot->within_slo;
+		}
+		hist_merge(&r->latency, merged);
+		f->completed = merged->count;
+		f->issued = s->dispatcher.issued_per_function[i];
+		f->dropped = s->dispatcher.dropped_per_function[i];
+		f->mean_ns = hist_mean(merged);
+		f->p50_ns = hist_percentile(merged, 50);
+		f->p99_ns = hist_percentile(merged, 99);
+		f->max_ns = merged->count ? merged->max : 0;
+		f->voluntary = (uint64_t)u->ru_nvcsw;
+		f->involuntary = (uint64_t)u->ru_nivcsw;
+		f->cpu_s = (double)u->ru_utime.tv_sec + u->ru_utime.tv_usec / 1e6 +
+			   (double)u->ru_stime.tv_sec + u->ru_stime.tv_usec / 1e6;
+		f->expected_share = s->opts.arrival == ARRIVAL_REPLAY ? 0.0 :
+				    arrival_function_share(&s->source, i);
+		f->cgroup = s->tree.function_group ? s->tree.function_group[i] : NULL;
+		r->within_slo += f->within_slo;
+		r->voluntary += f->voluntary;
+		r->involuntary += f->involuntary;
+		r->function_cpu_s += f->cpu_s;
+	}
+	r->completed = r->latency.count;
+	free(merged);
+}
+
+static double rusage_cpu_s(const struct rusage *u)
+{
+	return (double)u->ru_utime.tv_sec + u->ru_utime.tv_usec / 1e6 +
+	       (double)u->ru_stime.tv_sec + u->ru_stime.tv_usec / 1e6;
+}
+
+static int run(struct run_state *s)
+{
+	struct function_config config = {
+		.functions = s->opts.functions,
+		.workers = s->opts.workers,
+		.working_set_kib = s->opts.working_set_kib,
+		.slo_ns = s->report.slo_ns,
+		.closed_loop = s->opts.arrival == ARRIVAL_CLOSED,
+		.cgroup_dirs = s->tree.function_group,
+	};
+	struct cpu_times cpu_before, cpu_after;
+	struct lags_stats lags_before, lags_after;
+	struct rusage self_before, self_after;
+	pthread_t thread;
+	char err[512];
+	uint64_t end_ns;
+	int failed;
+
+	if (function_set_start(&s->functions, &config, err, sizeof(err))) {
+		fprintf(stderr, PROG ": starting functions: %s\n", err);
+		return -1;
+	}
+	if (dispatcher_init(&s->dispatcher, s->opts.functions)) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return -1;
+	}
+	s->dispatcher.source = &s->source;
+	s->dispatcher.functions = &s->functions;
+	s->dispatcher.closed_loop = config.closed_loop;
+	s->dispatcher.clients = s->opts.clients;
+
+	read_lags_stats(LAGS_STATS_PATH, &lags_before);
+	read_cpu_times("/proc/stat", &cpu_before);
+	getrusage(RUSAGE_SELF, &self_before);
+	s->dispatcher.start_ns = monotonic_ns();
+	s->dispatcher.end_ns = s->dispatcher.start_ns +
+			       (uint64_t)(s->opts.seconds * 1e9);
+	if (pthread_create(&thread, NULL, dispatcher_main, &s->dispatcher)) {
+		fprintf(stderr, PROG ": cannot start the dispatcher thread\n");
+		return -1;
+	}
+	wait_for_window(s);
+	pthread_join(thread, NULL);
+	drain(s);
+	function_set_close_requests(&s->functions);
+	failed = function_set_wait(&s->functions, CHILD_EXIT_TIMEOUT_NS);
+	end_ns = monotonic_ns();
+	read_cpu_times("/proc/stat", &cpu_after);
+	read_lags_stats(LAGS_STATS_PATH, &lags_after);
+	getrusage(RUSAGE_SELF, &self_after);
+
+	s->report.elapsed_s = (double)(s->dispatcher.stopped_ns -
+				       s->dispatcher.start_ns) / 1e9;
+	s->report.wall_s = (double)(end_ns - s->dispatcher.start_ns) / 1e9;
+	s->report.issued = atomic_load(&s->dispatcher.issued);
+	s->report.dropped = s->dispatcher.dropped;
+	s->report.max_dispatch_lag_ns = s->dispatcher.max_lag_ns;
+	s->report.system_switches = cpu_after.context_switches -
+				    cpu_before.context_switches;
+	s->report.cpu_utilisation =
+		cpu_after.total_ticks > cpu_before.total_ticks ?
+		(double)(cpu_after.busy_ticks - cpu_before.busy_ticks) /
+		(double)(cpu_after.total_ticks - cpu_before.total_ticks) : 0.0;
+	s->report.generator_cpu_share =
+		(rusage_cpu_s(&self_after) - rusage_cpu_s(&self_before)) /
+		(s->report.wall_s * s->report.cpus);
+	lags_stats_delta(&lags_before, &lags_after, &s->report.lags);
+	summarise_functions(s);
+	s->report.unfinished = s->report.issued - s->report.dropped >
+			       s->report.completed ?
+			       s->report.issued - s->report.dropped -
+			       s->report.completed : 0;
+	if (s->dispatcher.failed) {
+		fprintf(stderr, PROG ": dispatcher: %s\n", s->dispatcher.error);
+		s->report.partial = 1;
+		s->report.partial_reason = "dispatcher failed";
+	}
+	if (failed) {
+		fprintf(stderr, PROG ": %d function processes failed\n", failed);
+		s->report.partial = 1;
+		s->report.partial_reason = "function processes failed";
+	}
+	if (s->interrupted_by) {
+		s->report.partial = 1;
+		s->report.partial_reason = s->interrupted_by == SIGINT ?
+					   "interrupted (SIGINT)" :
+					   "terminated by a signal";
+	}
+	return 0;
+}
+
+static int write_reports(struct run_state *s)
+{
+	const struct bench_options *o = &s->opts;
+	int bad = 0;
+
+	if (!o->quiet)
+		report_print_table(&s->report, stdout);
+	if (o->json)
+		bad |= report_write_json(&s->report, o->json);
+	if (o->csv)
+		bad |= report_write_csv(&s->report, o->csv);
+	if (o->hist_csv)
+		bad |= report_write_hist_csv(&s->report, o->hist_csv);
+	if (o->summary)
+		bad |= report_write_summary(&s->report, o->summary);
+	return bad ? -1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct run_state state;
+	struct run_state *s = &state;
+	int ret, status = 0;
+
+	options_defaults(&s->opts);
+	ret = options_parse(&s->opts, argc, argv);
+	if (ret)
+		return ret == 1 ? 0 : ret;
+
+	/* Signals are taken synchronously by the main thread only; the
+	 * function processes inherit the mask and stop via their pipes. */
+	sigemptyset(&s->stop_signals);
+	sigaddset(&s->stop_signals, SIGINT);
+	sigaddset(&s->stop_signals, SIGTERM);
+	sigaddset(&s->stop_signals, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &s->stop_signals, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	s->report.opts = &s->opts;
+	s->report.cpus = capacity_cpus(&s->opts);
+	s->report.slo_ns = (uint64_t)(s->opts.slo_us * 1e3);
+	read_kernel_config(&s->report.kernel);
+	s->report.functions = calloc(s->opts.functions,
+				     sizeof(*s->report.functions));
+	if (!s->report.functions) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return EXIT_FAILED;
+	}
+	raise_fd_limit(s->opts.functions);
+
+	if (setup_arrivals(s))
+		return EXIT_FAILED;
+	if (setup_cgroups(s))
+		return EXIT_FAILED;
+	if (run(s))
+		status = EXIT_FAILED;
+	/* Whatever happened, the cgroups go. */
+	if (remove_cgroups(s))
+		status = EXIT_FAILED;
+	if (status == 0 && write_reports(s))
+		status = EXIT_FAILED;
+	if (status == 0 && s->report.partial)
+		status = s->interrupted_by ? EXIT_INTERRUPTED : EXIT_FAILED;
+	dispatcher_free(&s->dispatcher);
+	function_set_free(&s->functions);
+	arrival_source_free(&s->source);
+	free(s->report.functions);
+	return status;
+}
