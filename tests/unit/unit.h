@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The unit test groups; each records its results through tap.h. */
+#ifndef UNIT_UNIT_H
+#define UNIT_UNIT_H
+
+void test_histogram(void);
+void test_arrivals(void);
+void test_trace_csv(void);
+void test_cgroup_mounts(void);
+void test_json_writer(void);
+/* bench_binary: the built faas-node-bench, run as a child. */
+void test_options(const char *bench_binary);
+void test_cleanup(const char *bench_binary);
+
+/* Writes text to a new temporary file; returns its path (static). */
+const char *unit_temp_file(const char *text);
+
+#endif

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "tap.h"
+#include "unit.h"
+
+const char *unit_temp_file(const char *text)
+{
+	static char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/tmp/faas-unit.XXXXXX");
+	fd = mkstemp(path);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		perror("unit: temporary file");
+		exit(1);
+	}
+	close(fd);
+	return path;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s PATH/TO/faas-node-bench\n", argv[0]);
+		return 2;
+	}
+	test_histogram();
+	test_arrivals();
+	test_trace_csv();
+	test_cgroup_mounts();
+	test_json_writer();
+	test_options(argv[1]);
+	test_cleanup(argv[1]);
+	return tap_finish();
+}
