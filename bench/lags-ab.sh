@@ -1,0 +1,177 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# lags-ab: A/B comparison of scheduler configurations within one boot.
+# Runs faas-node-bench once per configuration and repetition, the
+# configurations interleaved (and rotated) in every repetition with the
+# same seed, and reports each metric as a ratio to "stock" (ratios taken
+# within a repetition): min/median/max over repetitions.
+#
+# Usage: lags-ab [--quick] [--reps R] [--seconds S] [--configs "A B ..."]
+#                [--aa] [--out DIR] [-- FAAS-NODE-BENCH-OPTIONS...]
+#
+# Configurations (each is skipped with a note when the kernel lacks it):
+#   stock         LAGS off (sched_lags=0 when the sysctl exists)
+#   lags          LAGS on (needs /proc/sys/kernel/sched_lags)
+#   slice3ms      debugfs sched/base_slice_ns = 3 ms, LAGS off
+#   slice100ms    debugfs sched/base_slice_ns = 100 ms, LAGS off
+#   norun2parity  sched/features NO_RUN_TO_PARITY, LAGS off
+#   onegroup      every function in one cgroup, LAGS off
+#   stock-again   stock once more: the A/A noise floor (--aa)
+# Every knob is restored at exit, also after Ctrl-C.
+#
+# --quick: 3 repetitions of 4 s at 64 functions, load 0.9: about three
+# minutes in a 2-vCPU TCG guest.  Output below DIR (default
+# /results/ab when /results exists, else ./lags-ab-TIME): per run JSON,
+# summary and latency histogram; samples.txt; ab.txt (the table).
+set -u
+
+prog=lags-ab
+say() { printf '[%s] %s\n' "$prog" "$*" >&2; }
+die() { printf '[%s] error: %s\n' "$prog" "$*" >&2; exit 1; }
+usage() { sed -n '/^# Usage/,/^# Every knob/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+
+here=$(cd "$(dirname "$0")" && pwd)
+bench=$here/faas-node-bench
+[ -x "$bench" ] || bench=$(command -v faas-node-bench) || die "faas-node-bench not found"
+stats=$here/ab-stats
+[ -x "$stats" ] || stats=$(command -v ab-stats) || die "ab-stats not found"
+
+reps=5 seconds=20 configs= out= aa= quick=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) quick=1; shift ;;
+	--reps) reps=${2:?}; shift 2 ;;
+	--seconds) seconds=${2:?}; shift 2 ;;
+	--configs) configs=${2:?}; shift 2 ;;
+	--aa) aa=1; shift ;;
+	--out) out=${2:?}; shift 2 ;;
+	-h|--help) usage ;;
+	--) shift; break ;;
+	*) say "unknown option '$1'"; usage ;;
+	esac
+done
+case $reps in ''|*[!0-9]*|0) say "--reps wants a positive number, not '$reps'"; exit 2 ;; esac
+if [ -n "$quick" ]; then
+	reps=3 seconds=4
+	set -- --functions 64 --load 0.9 --drain-seconds 1 "$@"
+fi
+[ -n "$configs" ] || configs="stock lags slice3ms slice100ms norun2parity onegroup"
+[ -n "$aa" ] && configs="$configs stock-again"
+if [ -z "$out" ]; then
+	if [ -d /results ]; then out=/results/ab; else out=./lags-ab-$(date +%Y%m%d-%H%M%S); fi
+fi
+mkdir -p "$out" || die "cannot create $out"
+
+debug=/sys/kernel/debug
+if [ ! -e "$debug/sched" ] && [ "$(id -u)" = 0 ]; then
+	mount -t debugfs debugfs "$debug" 2>/dev/null
+fi
+lags_ctl=/proc/sys/kernel/sched_lags
+slice_ctl=$debug/sched/base_slice_ns
+features_ctl=$debug/sched/features
+
+# Remember what we may change.
+orig_lags= orig_slice= orig_r2p=
+[ -w "$lags_ctl" ] && orig_lags=$(cat "$lags_ctl" 2>/dev/null)
+[ -w "$slice_ctl" ] && orig_slice=$(cat "$slice_ctl" 2>/dev/null)
+features=$(cat "$features_ctl" 2>/dev/null)
+case " $features " in
+*" NO_RUN_TO_PARITY "*) orig_r2p=NO_RUN_TO_PARITY ;;
+*" RUN_TO_PARITY "*) orig_r2p=RUN_TO_PARITY ;;
+esac
+
+restore() {
+	[ -n "$orig_lags" ] && echo "$orig_lags" >"$lags_ctl" 2>/dev/null
+	[ -n "$orig_slice" ] && echo "$orig_slice" >"$slice_ctl" 2>/dev/null
+	[ -n "$orig_r2p" ] && echo "$orig_r2p" >"$features_ctl" 2>/dev/null
+	:
+}
+trap 'restore' EXIT
+trap 'say "interrupted: knobs restored"; restore; exit 130' INT TERM HUP
+
+set_lags() { [ -z "$orig_lags" ] || echo "$1" >"$lags_ctl"; }
+
+# Applies a configuration; prints extra generator options; fails when
+# the kernel cannot do it.
+apply() {
+	restore
+	case $1 in
+	stock|stock-again) set_lags 0 ;;
+	lags) [ -n "$orig_lags" ] || return 1; set_lags 1 ;;
+	slice3ms) [ -n "$orig_slice" ] || return 1; set_lags 0; echo 3000000 >"$slice_ctl" ;;
+	slice100ms) [ -n "$orig_slice" ] || return 1; set_lags 0; echo 100000000 >"$slice_ctl" ;;
+	norun2parity) [ -n "$orig_r2p" ] || return 1; set_lags 0; echo NO_RUN_TO_PARITY >"$features_ctl" ;;
+	onegroup) set_lags 0; echo "--groups single" ;;
+	*) return 2 ;;
+	esac
+}
+
+# Which configurations this kernel can run.
+runnable=
+for c in $configs; do
+	apply "$c" >/dev/null 2>&1
+	case $? in
+	0) runnable="$runnable $c" ;;
+	1) say "skipping $c: this kernel has no knob for it"
+	   echo "$c skipped: no knob" >>"$out/skipped.txt" ;;
+	*) die "unknown configuration '$c'" ;;
+	esac
+done
+restore
+nconf=0
+for c in $runnable; do nconf=$((nconf + 1)); done
+[ "$nconf" -gt 0 ] || die "no configuration can run here"
+
+samples=$out/samples.txt
+: >"$samples"
+{
+	echo "kernel $(uname -r)"
+	echo "cpus $(nproc)"
+	echo "reps $reps seconds $seconds"
+	echo "configs$runnable"
+	printf 'options'; for a; do printf ' %s' "$a"; done; echo
+} >"$out/run-info.txt"
+
+rep=1
+while [ "$rep" -le "$reps" ]; do
+	# Rotate the order so no configuration always runs first.
+	i=0 order= tail=
+	for c in $runnable; do
+		if [ "$i" -lt $(((rep - 1) % nconf)) ]; then tail="$tail $c"; else order="$order $c"; fi
+		i=$((i + 1))
+	done
+	for c in $order $tail; do
+		extra=$(apply "$c") || { say "cannot apply $c"; continue; }
+		base=$out/$c-$rep
+		say "rep $rep/$reps: $c"
+		# $extra is unquoted on purpose: zero or more options.
+		"$bench" --quiet --seed "$rep" --seconds "$seconds" --label "$c" \
+			--json "$base.json" --summary "$base.sum" \
+			--hist-csv "$base.hist.csv" "$@" $extra 2>"$base.err"
+		rc=$?
+		restore
+		if [ "$rc" -ne 0 ]; then
+			say "$c rep $rep failed (exit $rc): $(head -n 3 "$base.err")"
+			echo "$c $rep exit $rc" >>"$out/failures.txt"
+			continue
+		fi
+		awk -v c="$c" -v r="$rep" '$1 != "partial" { print c, r, $1, $2 }' \
+			"$base.sum" >>"$samples"
+	done
+	rep=$((rep + 1))
+done
+
+[ -s "$samples" ] || die "no run succeeded (see $out/*.err)"
+"$stats" --baseline stock "$samples" >"$out/ab.txt" || die "ab-stats failed"
+"$stats" --baseline stock --tsv "$samples" >"$out/ab.tsv"
+
+# The headline metrics on the terminal; everything is in ab.txt.
+echo "lags-ab: $(uname -r), $(nproc) CPUs, $reps reps x ${seconds}s, ratios to stock (same rep)"
+awk 'NR == 1 || $1 ~ /^(throughput_per_s|within_slo_fraction|latency_p50_ns|latency_p99_ns|switches_per_request|involuntary_per_request|switches_per_s|generator_cpu_share|lags_)/' \
+	"$out/ab.txt"
+[ -s "$out/failures.txt" ] && { say "failed runs:"; cat "$out/failures.txt" >&2; }
+if command -v gnuplot >/dev/null 2>&1 && [ -x "$here/lags-plot" ]; then
+	"$here/lags-plot" ab "$out" || say "plotting failed"
+fi
+exit 0
