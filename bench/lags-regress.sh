@@ -1,0 +1,176 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# lags-regress: the scheduler community's regression benchmarks, run and
+# reduced to one summary format, "LABEL REP METRIC VALUE" per line (the
+# input of ab-stats).  Tools that are missing are skipped with a note.
+#
+# Usage: lags-regress [--quick] [--label L] [--rep R] [BENCH...]
+#
+#   hackbench      rt-tests hackbench (processes, sockets): time_s
+#   messaging      perf bench sched messaging: time_s
+#   pipe           perf bench sched pipe, both ends on CPU 0: usec_per_op
+#   pipe-cgroups   the same with the ends in two cpu cgroups (perf's -G
+#                  when it has it, else the two processes are moved into
+#                  the groups right after they start): usec_per_op
+#   switch         stress-ng --switch (pipe method): ns_per_switch
+#   cyclictest     cyclictest --json, one thread per CPU: avg_us, max_us
+#
+# Default: all of them.  --quick makes each run about 2-3 s.  Raw tool
+# output goes to stderr.
+set -u
+
+prog=lags-regress
+say() { printf '[%s] %s\n' "$prog" "$*" >&2; }
+usage() { sed -n '/^# Usage/,/^# Default/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+
+label=regress rep=1 quick=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) quick=1; shift ;;
+	--label) label=${2:?}; shift 2 ;;
+	--rep) rep=${2:?}; shift 2 ;;
+	-h|--help) usage ;;
+	--) shift; break ;;
+	-*) say "unknown option '$1'"; usage ;;
+	*) break ;;
+	esac
+done
+[ $# -gt 0 ] || set -- hackbench messaging pipe pipe-cgroups switch cyclictest
+
+if [ -n "$quick" ]; then
+	groups=4 loops=200 pipe_loops=50000 seconds=3
+else
+	groups=10 loops=1000 pipe_loops=500000 seconds=10
+fi
+cpus=$(nproc)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/lags-regress.XXXXXX") || exit 1
+cgparent=
+
+emit() { echo "$label $rep $1 $2"; }
+have() { command -v "$1" >/dev/null 2>&1; }
+pin() { if have taskset; then taskset -c 0 "$@"; else "$@"; fi; }
+
+cleanup() {
+	if [ -n "$cgparent" ]; then
+		for g in "$cgparent"/a "$cgparent"/b "$cgparent"; do
+			rmdir "$g" 2>/dev/null
+		done
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM HUP
+
+run_hackbench() {
+	have hackbench || { say "skip hackbench: not installed"; return; }
+	hackbench -g "$groups" -l "$loops" >"$tmp/out" 2>&1
+	cat "$tmp/out" >&2
+	t=$(sed -n 's/^Time: *//p' "$tmp/out")
+	[ -n "$t" ] && emit hackbench.time_s "$t"
+}
+
+run_messaging() {
+	have perf || { say "skip messaging: perf not installed"; return; }
+	perf bench sched messaging -g "$groups" -l "$loops" >"$tmp/out" 2>&1
+	cat "$tmp/out" >&2
+	t=$(sed -n 's/^ *Total time: *\([0-9.]*\).*/\1/p' "$tmp/out")
+	[ -n "$t" ] && emit messaging.time_s "$t"
+}
+
+pipe_usec() { sed -n 's/^ *\([0-9.]*\) usecs\/op.*/\1/p' "$1"; }
+
+run_pipe() {
+	have perf || { say "skip pipe: perf not installed"; return; }
+	pin perf bench sched pipe -l "$pipe_loops" >"$tmp/out" 2>&1
+	cat "$tmp/out" >&2
+	u=$(pipe_usec "$tmp/out")
+	[ -n "$u" ] && emit pipe.usec_per_op "$u"
+}
+
+# A parent group with two cpu groups a and b; sets cgparent and cgv.
+make_pipe_groups() {
+	root=$(awk '{ for (i = 7; i < NF; i++) if ($i == "-") break }
+		$(i + 1) == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
+	if [ -n "$root" ] && grep -qw cpu "$root/cgroup.controllers" 2>/dev/null; then
+		cgv=2
+		grep -qw cpu "$root/cgroup.subtree_control" ||
+			{ say "skip pipe-cgroups: cpu not enabled at $root"; return 1; }
+	else
+		root=$(awk '{ for (i = 7; i < NF; i++) if ($i == "-") break }
+			$(i + 1) == "cgroup" && ("," $(i + 3) ",") ~ /,cpu,/ { print $5; exit }' \
+			/proc/self/mountinfo)
+		cgv=1
+		[ -n "$root" ] || { say "skip pipe-cgroups: no cpu cgroup"; return 1; }
+	fi
+	cgparent=$root/lags-regress.$$
+	mkdir "$cgparent" || return 1
+	[ "$cgv" = 2 ] && echo +cpu >"$cgparent/cgroup.subtree_control"
+	mkdir "$cgparent/a" "$cgparent/b" || return 1
+	cgname=${cgparent#"$root"/}
+}
+
+run_pipe_cgroups() {
+	have perf || { say "skip pipe-cgroups: perf not installed"; return; }
+	make_pipe_groups || return
+	if perf bench sched pipe -h 2>&1 | grep -q -- '--cgroups'; then
+		pin perf bench sched pipe -l "$pipe_loops" \
+			-G "$cgname/a,$cgname/b" >"$tmp/out" 2>&1
+		how=G
+	else
+		# perf without -G: move the two processes ourselves.
+		pin perf bench sched pipe -l "$pipe_loops" >"$tmp/out" 2>&1 &
+		perf_pid=$!
+		child=
+		i=0
+		while [ -z "$child" ] && [ "$i" -lt 100 ]; do
+			child=$(cat /proc/"$perf_pid"/task/*/children 2>/dev/null | awk '{ print $1 }')
+			[ -n "$child" ] && break
+			sleep 0.01 2>/dev/null || sleep 1
+			i=$((i + 1))
+		done
+		echo "$perf_pid" >"$cgparent/a/cgroup.procs" 2>/dev/null
+		[ -n "$child" ] && echo "$child" >"$cgparent/b/cgroup.procs" 2>/dev/null
+		wait "$perf_pid"
+		how=moved
+	fi
+	cat "$tmp/out" >&2
+	u=$(pipe_usec "$tmp/out")
+	[ -n "$u" ] && emit "pipe_cgroups.usec_per_op" "$u"
+	say "pipe-cgroups: placement by $how"
+	rmdir "$cgparent/a" "$cgparent/b" "$cgparent" 2>/dev/null
+	cgparent=
+}
+
+run_switch() {
+	have stress-ng || { say "skip switch: stress-ng not installed"; return; }
+	pin stress-ng --switch 1 -t "$seconds" --metrics-brief >"$tmp/out" 2>&1
+	cat "$tmp/out" >&2
+	n=$(sed -n 's/.*switch *\([0-9.]*\) nanosecs per context switch.*/\1/p' "$tmp/out")
+	[ -n "$n" ] && emit switch.ns_per_switch "$n"
+}
+
+run_cyclictest() {
+	have cyclictest || { say "skip cyclictest: not installed"; return; }
+	cyclictest -m -q -D "$seconds" -t "$cpus" -a -i 1000 \
+		--json="$tmp/ct.json" >"$tmp/out" 2>&1
+	awk '/"avg":/ { gsub(/[",]/, "", $2); s += $2; n++ }
+	     /"max":/ { gsub(/[",]/, "", $2); if ($2 + 0 > m) m = $2 + 0 }
+	     END { if (n) printf "%.2f %d\n", s / n, m }' "$tmp/ct.json" >"$tmp/ct"
+	read -r avg max <"$tmp/ct" || return
+	emit cyclictest.avg_us "$avg"
+	emit cyclictest.max_us "$max"
+}
+
+for b; do
+	case $b in
+	hackbench) run_hackbench ;;
+	messaging) run_messaging ;;
+	pipe) run_pipe ;;
+	pipe-cgroups) run_pipe_cgroups ;;
+	switch) run_switch ;;
+	cyclictest) run_cyclictest ;;
+	*) say "unknown benchmark '$b'"; exit 2 ;;
+	esac
+done
+exit 0
