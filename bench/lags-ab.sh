@@ -8,7 +8,7 @@
 # within a repetition): min/median/max over repetitions.
 #
 # Usage: lags-ab [--quick] [--reps R] [--seconds S] [--configs "A B ..."]
-#                [--aa] [--out DIR] [-- FAAS-NODE-BENCH-OPTIONS...]
+#                [--aa] [--regress] [--out DIR] [-- FAAS-NODE-BENCH-OPTIONS...]
 #
 # Configurations (each is skipped with a note when the kernel lacks it):
 #   stock         LAGS off (sched_lags=0 when the sysctl exists)
@@ -18,6 +18,8 @@
 #   norun2parity  sched/features NO_RUN_TO_PARITY, LAGS off
 #   onegroup      every function in one cgroup, LAGS off
 #   stock-again   stock once more: the A/A noise floor (--aa)
+# --regress also runs lags-regress --quick in every configuration and
+# repetition (its metrics join the same table).
 # Every knob is restored at exit, also after Ctrl-C.
 #
 # --quick: 3 repetitions of 4 s at 64 functions, load 0.9: about three
@@ -37,7 +39,7 @@ bench=$here/faas-node-bench
 stats=$here/ab-stats
 [ -x "$stats" ] || stats=$(command -v ab-stats) || die "ab-stats not found"
 
-reps=5 seconds=20 configs= out= aa= quick=
+reps=5 seconds=20 configs= out= aa= quick= regress=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1; shift ;;
@@ -45,6 +47,7 @@ while [ $# -gt 0 ]; do
 	--seconds) seconds=${2:?}; shift 2 ;;
 	--configs) configs=${2:?}; shift 2 ;;
 	--aa) aa=1; shift ;;
+	--regress) regress=1; shift ;;
 	--out) out=${2:?}; shift 2 ;;
 	-h|--help) usage ;;
 	--) shift; break ;;
@@ -63,62 +66,14 @@ if [ -z "$out" ]; then
 fi
 mkdir -p "$out" || die "cannot create $out"
 
-debug=/sys/kernel/debug
-if [ ! -e "$debug/sched" ] && [ "$(id -u)" = 0 ]; then
-	mount -t debugfs debugfs "$debug" 2>/dev/null
-fi
-lags_ctl=/proc/sys/kernel/sched_lags
-slice_ctl=$debug/sched/base_slice_ns
-features_ctl=$debug/sched/features
-
-# Remember what we may change.
-orig_lags= orig_slice= orig_r2p=
-[ -w "$lags_ctl" ] && orig_lags=$(cat "$lags_ctl" 2>/dev/null)
-[ -w "$slice_ctl" ] && orig_slice=$(cat "$slice_ctl" 2>/dev/null)
-features=$(cat "$features_ctl" 2>/dev/null)
-case " $features " in
-*" NO_RUN_TO_PARITY "*) orig_r2p=NO_RUN_TO_PARITY ;;
-*" RUN_TO_PARITY "*) orig_r2p=RUN_TO_PARITY ;;
-esac
-
-restore() {
-	[ -n "$orig_lags" ] && echo "$orig_lags" >"$lags_ctl" 2>/dev/null
-	[ -n "$orig_slice" ] && echo "$orig_slice" >"$slice_ctl" 2>/dev/null
-	[ -n "$orig_r2p" ] && echo "$orig_r2p" >"$features_ctl" 2>/dev/null
-	:
-}
-trap 'restore' EXIT
-trap 'say "interrupted: knobs restored"; restore; exit 130' INT TERM HUP
-
-set_lags() { [ -z "$orig_lags" ] || echo "$1" >"$lags_ctl"; }
-
-# Applies a configuration; prints extra generator options; fails when
-# the kernel cannot do it.
-apply() {
-	restore
-	case $1 in
-	stock|stock-again) set_lags 0 ;;
-	lags) [ -n "$orig_lags" ] || return 1; set_lags 1 ;;
-	slice3ms) [ -n "$orig_slice" ] || return 1; set_lags 0; echo 3000000 >"$slice_ctl" ;;
-	slice100ms) [ -n "$orig_slice" ] || return 1; set_lags 0; echo 100000000 >"$slice_ctl" ;;
-	norun2parity) [ -n "$orig_r2p" ] || return 1; set_lags 0; echo NO_RUN_TO_PARITY >"$features_ctl" ;;
-	onegroup) set_lags 0; echo "--groups single" ;;
-	*) return 2 ;;
-	esac
-}
-
-# Which configurations this kernel can run.
-runnable=
+. "$here/lags-knobs"
+knobs_init
+trap 'knobs_finish' EXIT
+trap 'say "interrupted: knobs restored"; knobs_finish; exit 130' INT TERM HUP
+runnable=$(knobs_runnable "$configs") || die "unknown configuration in '$configs'"
 for c in $configs; do
-	apply "$c" >/dev/null 2>&1
-	case $? in
-	0) runnable="$runnable $c" ;;
-	1) say "skipping $c: this kernel has no knob for it"
-	   echo "$c skipped: no knob" >>"$out/skipped.txt" ;;
-	*) die "unknown configuration '$c'" ;;
-	esac
+	case " $runnable " in *" $c "*) ;; *) echo "$c skipped: no knob" >>"$out/skipped.txt" ;; esac
 done
-restore
 nconf=0
 for c in $runnable; do nconf=$((nconf + 1)); done
 [ "$nconf" -gt 0 ] || die "no configuration can run here"
@@ -142,7 +97,7 @@ while [ "$rep" -le "$reps" ]; do
 		i=$((i + 1))
 	done
 	for c in $order $tail; do
-		extra=$(apply "$c") || { say "cannot apply $c"; continue; }
+		extra=$(knobs_apply "$c") || { say "cannot apply $c"; continue; }
 		base=$out/$c-$rep
 		say "rep $rep/$reps: $c"
 		# $extra is unquoted on purpose: zero or more options.
@@ -150,7 +105,7 @@ while [ "$rep" -le "$reps" ]; do
 			--json "$base.json" --summary "$base.sum" \
 			--hist-csv "$base.hist.csv" "$@" $extra 2>"$base.err"
 		rc=$?
-		restore
+		knobs_restore
 		if [ "$rc" -ne 0 ]; then
 			say "$c rep $rep failed (exit $rc): $(head -n 3 "$base.err")"
 			echo "$c $rep exit $rc" >>"$out/failures.txt"
@@ -158,6 +113,12 @@ while [ "$rep" -le "$reps" ]; do
 		fi
 		awk -v c="$c" -v r="$rep" '$1 != "partial" { print c, r, $1, $2 }' \
 			"$base.sum" >>"$samples"
+		if [ -n "$regress" ]; then
+			knobs_apply "$c" >/dev/null
+			"$here/lags-regress" --quick --label "$c" --rep "$rep" \
+				>>"$samples" 2>"$base.regress.err"
+			knobs_restore
+		fi
 	done
 	rep=$((rep + 1))
 done
@@ -168,7 +129,7 @@ done
 
 # The headline metrics on the terminal; everything is in ab.txt.
 echo "lags-ab: $(uname -r), $(nproc) CPUs, $reps reps x ${seconds}s, ratios to stock (same rep)"
-awk 'NR == 1 || $1 ~ /^(throughput_per_s|within_slo_fraction|latency_p50_ns|latency_p99_ns|switches_per_request|involuntary_per_request|switches_per_s|generator_cpu_share|lags_)/' \
+awk 'NR == 1 || $1 ~ /^(throughput_per_s|within_slo_fraction|latency_p50_ns|latency_p99_ns|switches_per_request|involuntary_per_request|switches_per_s|generator_cpu_share|lags_|hackbench|messaging|pipe|switch\.|cyclictest)/' \
 	"$out/ab.txt"
 [ -s "$out/failures.txt" ] && { say "failed runs:"; cat "$out/failures.txt" >&2; }
 if command -v gnuplot >/dev/null 2>&1 && [ -x "$here/lags-plot" ]; then

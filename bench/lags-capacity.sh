@@ -1,0 +1,121 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# lags-capacity: capacity at an SLO.  For each configuration, bisects the
+# highest offered load (fraction of CPU capacity) whose p99 latency stays
+# within the SLO (default 10x the mean service time) and nothing is
+# dropped, then turns the capacity ratio into "nodes needed for the same
+# load" relative to stock.
+#
+# Usage: lags-capacity [--quick] [--configs "A B ..."] [--lo L] [--hi H]
+#                      [--steps N] [--seconds S] [--slo-us US] [--out DIR]
+#                      [-- FAAS-NODE-BENCH-OPTIONS...]
+#
+# Defaults: configurations stock lags slice3ms onegroup (those this
+# kernel has), load bracket 0.3..1.2, 6 bisection steps (resolution
+# (hi-lo)/64), 10 s per run, seed 1 for every run.  --quick: 4 steps of
+# 3 s.  Output: DIR/points.txt ("CONFIG LOAD P99_NS OK"), DIR/capacity.txt.
+set -u
+
+prog=lags-capacity
+say() { printf '[%s] %s\n' "$prog" "$*" >&2; }
+die() { printf '[%s] error: %s\n' "$prog" "$*" >&2; exit 1; }
+usage() { sed -n '/^# Usage/,/^# Defaults/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+
+here=$(cd "$(dirname "$0")" && pwd)
+bench=$here/faas-node-bench
+[ -x "$bench" ] || bench=$(command -v faas-node-bench) || die "faas-node-bench not found"
+
+configs="stock lags slice3ms onegroup" lo=0.3 hi=1.2 steps=6 seconds=10 slo= out=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) steps=4 seconds=3; shift ;;
+	--configs) configs=${2:?}; shift 2 ;;
+	--lo) lo=${2:?}; shift 2 ;;
+	--hi) hi=${2:?}; shift 2 ;;
+	--steps) steps=${2:?}; shift 2 ;;
+	--seconds) seconds=${2:?}; shift 2 ;;
+	--slo-us) slo=${2:?}; shift 2 ;;
+	--out) out=${2:?}; shift 2 ;;
+	-h|--help) usage ;;
+	--) shift; break ;;
+	*) say "unknown option '$1'"; usage ;;
+	esac
+done
+case $steps in ''|*[!0-9]*) say "--steps wants a number"; exit 2 ;; esac
+awk -v a="$lo" -v b="$hi" 'BEGIN { exit !(a + 0 > 0 && b + 0 > a + 0) }' ||
+	{ say "need 0 < --lo < --hi"; exit 2; }
+[ -n "$slo" ] && set -- --slo-us "$slo" "$@"
+if [ -z "$out" ]; then
+	if [ -d /results ]; then out=/results/capacity; else out=./lags-capacity-$(date +%Y%m%d-%H%M%S); fi
+fi
+mkdir -p "$out" || die "cannot create $out"
+
+. "$here/lags-knobs"
+knobs_init
+trap 'knobs_finish' EXIT
+trap 'say "interrupted: knobs restored"; knobs_finish; exit 130' INT TERM HUP
+runnable=$(knobs_runnable "$configs") || die "unknown configuration in '$configs'"
+
+# run_at CONFIG LOAD: 0 when the SLO holds; appends to points.txt.
+run_at() {
+	extra=$(knobs_apply "$1") || return 2
+	sum=$out/$1-$2.sum
+	"$bench" --quiet --seed 1 --seconds "$seconds" --load "$2" --label "$1" \
+		--summary "$sum" --json "$out/$1-$2.json" "$@" $extra \
+		2>"$out/$1-$2.err"
+	rc=$?
+	knobs_restore
+	[ "$rc" -eq 0 ] || { say "$1 at load $2 failed (exit $rc)"; return 2; }
+	p99=$(awk '$1 == "latency_p99_ns" { print $2 }' "$sum")
+	slo_ns=$(awk '$1 == "\"slo_ns\":" { gsub(/,/, "", $2); print $2 }' "$out/$1-$2.json")
+	dropped=$(awk '$1 == "\"dropped\":" { gsub(/,/, "", $2); print $2; exit }' "$out/$1-$2.json")
+	ok=1
+	[ "$p99" -le "$slo_ns" ] && [ "${dropped:-1}" -eq 0 ] && ok=0
+	echo "$1 $2 $p99 $((1 - ok))" >>"$out/points.txt"
+	say "$1 load $2: p99 $((p99 / 1000)) us (SLO $((slo_ns / 1000)) us) -> $([ $ok -eq 0 ] && echo ok || echo miss)"
+	return $ok
+}
+
+: >"$out/points.txt"
+: >"$out/capacity.txt"
+for c in $runnable; do
+	low=$lo high=$hi
+	# If even the low end misses, report it; if the high end holds,
+	# the capacity is at least hi.
+	if ! run_at "$c" "$low" "$@"; then
+		echo "$c $low below" >>"$out/capacity.txt"
+		continue
+	fi
+	if run_at "$c" "$high" "$@"; then
+		echo "$c $high above" >>"$out/capacity.txt"
+		continue
+	fi
+	i=0
+	while [ "$i" -lt "$steps" ]; do
+		mid=$(awk -v a="$low" -v b="$high" 'BEGIN { printf "%.4f", (a + b) / 2 }')
+		if run_at "$c" "$mid" "$@"; then low=$mid; else high=$mid; fi
+		i=$((i + 1))
+	done
+	echo "$c $low exact" >>"$out/capacity.txt"
+done
+
+echo "lags-capacity: $(uname -r), $(nproc) CPUs; highest load with p99 within the SLO"
+awk 'NR == FNR && $1 == "stock" { base = $2 }
+     { cap[FNR] = $0 }
+     END {
+	printf "%-14s %9s %10s %22s\n", "config", "capacity", "vs stock", "nodes for stock load"
+	for (i = 1; i in cap; i++) {
+		split(cap[i], f, " ")
+		note = f[3] == "exact" ? "" : (f[3] == "above" ? " (>=)" : " (<)")
+		if (base > 0)
+			printf "%-14s %9.3f %9.2fx %21.1f%%%s\n", f[1], f[2], f[2] / base,
+			       100 * base / f[2], note
+		else
+			printf "%-14s %9.3f %10s %22s%s\n", f[1], f[2], "-", "-", note
+	}
+     }' "$out/capacity.txt" | tee "$out/capacity-table.txt"
+if command -v gnuplot >/dev/null 2>&1 && [ -x "$here/lags-plot" ]; then
+	"$here/lags-plot" capacity "$out" || say "plotting failed"
+fi
+exit 0

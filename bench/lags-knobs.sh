@@ -1,0 +1,102 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# lags-knobs: sourced by lags-ab, lags-capacity and lags-study (POSIX sh).
+# Switches the kernel between the configurations we compare and puts
+# every knob back as it was found.
+#
+#   knobs_init            remember the current values (mounts debugfs if
+#                         needed); installs no trap, the caller does
+#   knobs_apply CONFIG    applies it; prints extra faas-node-bench options;
+#                         status 1 when this kernel lacks the knob, 2 when
+#                         CONFIG is unknown
+#   knobs_restore         puts everything back
+#   knobs_finish          knobs_restore, and removes the anchor group
+#
+# The anchor: when the cgroup2 root hands the cpuset controller to its
+# children, creating the first child (and removing the last) flips the
+# cpusets_enabled static key, i.e. live-patches kernel text, on every
+# benchmark run, asynchronously after rmdir.  In a TCG guest that has
+# crashed the kernel (int3 in cpusets_enabled during clone).  One empty
+# group kept for the whole session keeps the key steady.
+#
+# Configurations: stock stock-again lags slice3ms slice100ms norun2parity
+# onegroup (see lags-ab --help).
+
+KNOBS_CONFIGS="stock lags slice3ms slice100ms norun2parity onegroup"
+
+knobs_init() {
+	knobs_debug=/sys/kernel/debug
+	if [ ! -e "$knobs_debug/sched" ] && [ "$(id -u)" = 0 ]; then
+		mount -t debugfs debugfs "$knobs_debug" 2>/dev/null
+	fi
+	knobs_lags_ctl=/proc/sys/kernel/sched_lags
+	knobs_slice_ctl=$knobs_debug/sched/base_slice_ns
+	knobs_features_ctl=$knobs_debug/sched/features
+	knobs_orig_lags= knobs_orig_slice= knobs_orig_r2p=
+	[ -w "$knobs_lags_ctl" ] && knobs_orig_lags=$(cat "$knobs_lags_ctl" 2>/dev/null)
+	[ -w "$knobs_slice_ctl" ] && knobs_orig_slice=$(cat "$knobs_slice_ctl" 2>/dev/null)
+	knobs_features=$(cat "$knobs_features_ctl" 2>/dev/null)
+	knobs_anchor=
+	knobs_cg2=$(awk '{ for (i = 7; i < NF; i++) if ($i == "-") break }
+		$(i + 1) == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
+	if [ -n "$knobs_cg2" ] && [ "$(id -u)" = 0 ] &&
+	   grep -qw cpuset "$knobs_cg2/cgroup.subtree_control" 2>/dev/null &&
+	   mkdir "$knobs_cg2/lags-anchor.$$" 2>/dev/null; then
+		knobs_anchor=$knobs_cg2/lags-anchor.$$
+	fi
+	case " $knobs_features " in
+	*" NO_RUN_TO_PARITY "*) knobs_orig_r2p=NO_RUN_TO_PARITY ;;
+	*" RUN_TO_PARITY "*) knobs_orig_r2p=RUN_TO_PARITY ;;
+	esac
+}
+
+knobs_restore() {
+	[ -n "$knobs_orig_lags" ] && echo "$knobs_orig_lags" >"$knobs_lags_ctl" 2>/dev/null
+	[ -n "$knobs_orig_slice" ] && echo "$knobs_orig_slice" >"$knobs_slice_ctl" 2>/dev/null
+	[ -n "$knobs_orig_r2p" ] && echo "$knobs_orig_r2p" >"$knobs_features_ctl" 2>/dev/null
+	:
+}
+
+knobs_finish() {
+	knobs_restore
+	[ -n "$knobs_anchor" ] && rmdir "$knobs_anchor" 2>/dev/null
+	knobs_anchor=
+	:
+}
+
+knobs_lags() { [ -z "$knobs_orig_lags" ] || echo "$1" >"$knobs_lags_ctl"; }
+
+knobs_apply() {
+	knobs_restore
+	case $1 in
+	stock|stock-again) knobs_lags 0 ;;
+	lags) [ -n "$knobs_orig_lags" ] || return 1; knobs_lags 1 ;;
+	slice3ms)
+		[ -n "$knobs_orig_slice" ] || return 1
+		knobs_lags 0; echo 3000000 >"$knobs_slice_ctl" ;;
+	slice100ms)
+		[ -n "$knobs_orig_slice" ] || return 1
+		knobs_lags 0; echo 100000000 >"$knobs_slice_ctl" ;;
+	norun2parity)
+		[ -n "$knobs_orig_r2p" ] || return 1
+		knobs_lags 0; echo NO_RUN_TO_PARITY >"$knobs_features_ctl" ;;
+	onegroup) knobs_lags 0; echo "--groups single" ;;
+	*) return 2 ;;
+	esac
+}
+
+# knobs_runnable "A B ...": the configurations this kernel can run; notes
+# the others on stderr.
+knobs_runnable() {
+	knobs_ok=
+	for knobs_c in $1; do
+		knobs_apply "$knobs_c" >/dev/null 2>&1
+		case $? in
+		0) knobs_ok="$knobs_ok $knobs_c" ;;
+		1) printf '[knobs] skipping %s: this kernel has no knob for it\n' "$knobs_c" >&2 ;;
+		*) printf '[knobs] unknown configuration %s\n' "$knobs_c" >&2; return 2 ;;
+		esac
+	done
+	knobs_restore
+	echo "$knobs_ok"
+}
