@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# lags: Latency-Aware Group Scheduling for Linux 6.12.
+#
+#   make demo        build the patched kernel, boot it, run the A/B
+#                    dense-cgroup benchmark and print the table
+#   make check       the whole test suite (ends "N passed, N failed")
+#
+# Build outputs go to $(LAGS_BUILD) (default ~/.cache/lags), never into
+# this tree.  KSRC=/path/to/linux-6.12 uses your own kernel tree.
+
+LAGS_BUILD ?= $(HOME)/.cache/lags
+export LAGS_BUILD KSRC
+
+VARIANTS := stock lags lags-debug
+
+.PHONY: all help deps kernel kernels $(addprefix kernel-,$(VARIANTS)) \
+	module bench initramfs check demo vm-shell clean distclean
+
+all: kernels module bench
+
+help:
+	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
+	@echo "Other targets: deps kernel kernels kernel-<variant> module bench"
+	@echo "  initramfs vm-shell clean distclean"
+	@echo "Run a command in a guest: scripts/vm-run --kernel lags -- CMD..."
+
+deps:
+	@scripts/deps
+
+kernel: kernel-lags
+kernels: $(addprefix kernel-,$(VARIANTS))
+$(addprefix kernel-,$(VARIANTS)): kernel-%: deps
+	@scripts/kernel-build $*
+
+module: kernel-stock kernel-lags
+	@for v in stock lags; do scripts/module-build $$v; done
+
+bench: deps
+	@$(MAKE) -s -C bench O=$(LAGS_BUILD)/bench
+
+initramfs: deps
+	@scripts/initramfs
+
+check:
+	@tests/check
+
+demo:
+	@scripts/demo
+
+# An interactive shell in the guest is not possible without a terminal on
+# the serial line; run single commands with scripts/vm-run instead.
+vm-shell:
+	@echo "use: scripts/vm-run --kernel lags -- sh -c 'COMMANDS'"
+
+clean:
+	rm -rf $(LAGS_BUILD)/runs $(LAGS_BUILD)/check $(LAGS_BUILD)/bench \
+		$(LAGS_BUILD)/module $(LAGS_BUILD)/unit
+
+distclean:
+	rm -rf $(LAGS_BUILD)
