@@ -303,6 +303,7 @@ static int run(struct run_state *s)
 	s->report.generator_cpu_share =
 		(rusage_cpu_s(&self_after) - rusage_cpu_s(&self_before)) /
 		(s->report.wall_s * s->report.cpus);
+	s->report.generator_max_rss_kib = (uint64_t)self_after.ru_maxrss;
 	lags_stats_delta(&lags_before, &lags_after, &s->report.lags);
 	summarise_functions(s);
 	s->report.unfinished = s->report.issued - s->report.dropped >

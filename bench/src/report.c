@@ -61,6 +61,8 @@ void report_print_table(const struct run_report *r, FILE *out)
 		100.0 * r->cpu_utilisation);
 	fprintf(out, "  %-28s %12.2f %%\n", "generator CPU (of capacity)",
 		100.0 * r->generator_cpu_share);
+	fprintf(out, "  %-28s %12llu KiB\n", "generator max RSS",
+		(unsigned long long)r->generator_max_rss_kib);
 	fprintf(out, "  %-28s %12.3f ms\n", "max dispatch lag",
 		ms(r->max_dispatch_lag_ns));
 	for (unsigned c = 0; r->lags.present && c < r->lags.columns; c++)
@@ -169,6 +171,7 @@ static void write_results(struct json_writer *w, const struct run_report *r)
 	json_double(w, "utilisation", r->cpu_utilisation);
 	json_double(w, "generator_share", r->generator_cpu_share);
 	json_double(w, "functions_cpu_s", r->function_cpu_s);
+	json_uint(w, "generator_max_rss_kib", r->generator_max_rss_kib);
 	json_object_end(w);
 	json_uint(w, "max_dispatch_lag_ns", r->max_dispatch_lag_ns);
 	if (r->lags.present) {
@@ -324,6 +327,7 @@ int report_write_summary(const struct run_report *r, const char *path)
 		ratio((double)r->system_switches, r->wall_s));
 	fprintf(f, "cpu_utilisation %.6f\n", r->cpu_utilisation);
 	fprintf(f, "generator_cpu_share %.6f\n", r->generator_cpu_share);
+	fprintf(f, "generator_max_rss_kib %" PRIu64 "\n", r->generator_max_rss_kib);
 	for (unsigned c = 0; r->lags.present && c < r->lags.columns; c++)
 		fprintf(f, "lags_%s_per_request %.6f\n", r->lags.names[c],
 			ratio((double)r->lags.total[c], (double)r->completed));

@@ -39,6 +39,7 @@ struct run_report {
 	double cpu_utilisation;		/* /proc/stat busy share */
 	double generator_cpu_share;	/* our parent process, of capacity */
 	double function_cpu_s;
+	uint64_t generator_max_rss_kib;	/* the parent process */
 	uint64_t max_dispatch_lag_ns;
 	struct lags_stats lags;		/* deltas, present=0 when absent */
 };
