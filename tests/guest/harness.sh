@@ -26,14 +26,23 @@ while [ $i -lt 256 ]; do
 	i=$((i + 1))
 done
 tap_is "256 cpu cgroups created, each with cpu.weight" "$made" 256
-# Put a task in a few of them so that the scheduler shows their cfs_rqs.
-sleep 30 & p=$!
-echo $p >"$top/g255/cgroup.procs"
-tap_check "a task runs in the 256th group" grep -qx "0::/lags-harness-$$/g255" /proc/$p/cgroup
-kill $p
-wait $p 2>/dev/null
-tgs=$(grep -c "^cfs_rq\[0\]:/lags-harness-$$/g" /sys/kernel/debug/sched/debug)
-tap_is "the scheduler has 256 task groups for them" "$tgs" 256
+# Busy tasks in 16 of them: each must show up as its own cfs_rq in the
+# scheduler's debug file (groups that share a task group would not).
+pids=
+i=240
+while [ $i -lt 256 ]; do
+	sh -c 'while :; do :; done' &
+	echo $! >"$top/g$i/cgroup.procs"
+	pids="$pids $!"
+	i=$((i + 1))
+done
+sleep 1
+tap_check "a task runs in the 256th group" grep -qx "0::/lags-harness-$$/g255" /proc/${pids##* }/cgroup
+tgs=$(grep "^cfs_rq\[[0-9]*\]:/lags-harness-$$/g" /sys/kernel/debug/sched/debug | sed 's/.*://' | sort -u | wc -l)
+tap_is "the scheduler runs them in 16 distinct task groups" "$tgs" 16
+# shellcheck disable=SC2086
+kill $pids
+wait 2>/dev/null
 i=0
 while [ $i -lt 256 ]; do rmdir "$top/g$i"; i=$((i + 1)); done
 rmdir "$top"
