@@ -221,7 +221,8 @@ static void summarise_functions(struct run_state *s)
 			   (double)u->ru_stime.tv_sec + u->ru_stime.tv_usec / 1e6;
 		f->expected_share = s->opts.arrival == ARRIVAL_REPLAY ? 0.0 :
 				    arrival_function_share(&s->source, i);
-		f->cgroup = s->tree.function_group ? s->tree.function_group[i] : NULL;
+		f->cgroup = s->tree.function_group && s->tree.function_group[i] ?
+			    strdup(s->tree.function_group[i]) : NULL;
 		r->within_slo += f->within_slo;
 		r->voluntary += f->voluntary;
 		r->involuntary += f->involuntary;
@@ -395,6 +396,8 @@ int main(int argc, char **argv)
 	dispatcher_free(&s->dispatcher);
 	function_set_free(&s->functions);
 	arrival_source_free(&s->source);
+	for (unsigned i = 0; i < s->opts.functions; i++)
+		free(s->report.functions[i].cgroup);
 	free(s->report.functions);
 	return status;
 }

@@ -27,11 +27,21 @@ void report_print_table(const struct run_report *r, FILE *out)
 		*o->label ? " [" : "", o->label, *o->label ? "]" : "",
 		r->kernel.release, r->cpus, o->functions, o->workers,
 		group_mode_name(o->groups), r->cgroup_version, o->depth);
-	fprintf(out, "  load %.2f (%s, %s service %.0f us, zipf %.2f), "
-		"%.1f req/s offered, SLO %.1f ms%s\n",
-		o->load, arrival_mode_name(o->arrival), service_shape_name(o->service),
-		o->service_us, o->zipf, r->offered_rate_per_s, ms(r->slo_ns),
-		r->partial ? "  ** PARTIAL **" : "");
+	if (o->arrival == ARRIVAL_CLOSED)
+		fprintf(out, "  closed loop (%u in flight per function), %s service "
+			"%.0f us, SLO %.1f ms%s\n", o->clients,
+			service_shape_name(o->service), o->service_us, ms(r->slo_ns),
+			r->partial ? "  ** PARTIAL **" : "");
+	else if (o->arrival == ARRIVAL_REPLAY)
+		fprintf(out, "  trace replay of %s, SLO %.1f ms%s\n", o->trace,
+			ms(r->slo_ns), r->partial ? "  ** PARTIAL **" : "");
+	else
+		fprintf(out, "  load %.2f (%s, %s service %.0f us, zipf %.2f), "
+			"%.1f req/s offered, SLO %.1f ms%s\n",
+			o->load, arrival_mode_name(o->arrival),
+			service_shape_name(o->service), o->service_us, o->zipf,
+			r->offered_rate_per_s, ms(r->slo_ns),
+			r->partial ? "  ** PARTIAL **" : "");
 	fprintf(out, "  %-28s %12.2f s\n", "measured", r->elapsed_s);
 	fprintf(out, "  %-28s %12" PRIu64 " (%" PRIu64 " dropped, %" PRIu64
 		" unfinished)\n", "requests issued", r->issued, r->dropped,

@@ -16,7 +16,7 @@ struct function_summary {
 	uint64_t voluntary, involuntary;	/* context switches */
 	double cpu_s;				/* user + system */
 	double expected_share;			/* of all requests */
-	const char *cgroup;
+	char *cgroup;			/* owned copy, NULL: none */
 };
 
 struct run_report {
