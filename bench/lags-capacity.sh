@@ -12,7 +12,7 @@
 #                      [-- FAAS-NODE-BENCH-OPTIONS...]
 #
 # Defaults: configurations stock lags slice3ms onegroup (those this
-# kernel has), load bracket 0.3..1.2, 6 bisection steps (resolution
+# kernel has), load bracket 0.1..1.2, 6 bisection steps (resolution
 # (hi-lo)/64), 10 s per run, seed 1 for every run.  --quick: 4 steps of
 # 3 s.  Output: DIR/points.txt ("CONFIG LOAD P99_NS OK"), DIR/capacity.txt.
 set -u
@@ -26,7 +26,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 bench=$here/faas-node-bench
 [ -x "$bench" ] || bench=$(command -v faas-node-bench) || die "faas-node-bench not found"
 
-configs="stock lags slice3ms onegroup" lo=0.3 hi=1.2 steps=6 seconds=10 slo= out=
+configs="stock lags slice3ms onegroup" lo=0.1 hi=1.2 steps=6 seconds=10 slo= out=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) steps=4 seconds=3; shift ;;
@@ -59,21 +59,24 @@ runnable=$(knobs_runnable "$configs") || die "unknown configuration in '$configs
 
 # run_at CONFIG LOAD: 0 when the SLO holds; appends to points.txt.
 run_at() {
-	extra=$(knobs_apply "$1") || return 2
-	sum=$out/$1-$2.sum
-	"$bench" --quiet --seed 1 --seconds "$seconds" --load "$2" --label "$1" \
-		--summary "$sum" --json "$out/$1-$2.json" "$@" $extra \
-		2>"$out/$1-$2.err"
+	cfg=$1 load=$2
+	shift 2
+	extra=$(knobs_apply "$cfg") || return 2
+	sum=$out/$cfg-$load.sum
+	json=$out/$cfg-$load.json
+	# $extra unquoted on purpose: zero or more options.
+	"$bench" --quiet --seed 1 --seconds "$seconds" --load "$load" --label "$cfg" \
+		--summary "$sum" --json "$json" "$@" $extra 2>"$out/$cfg-$load.err"
 	rc=$?
 	knobs_restore
-	[ "$rc" -eq 0 ] || { say "$1 at load $2 failed (exit $rc)"; return 2; }
+	[ "$rc" -eq 0 ] || { say "$cfg at load $load failed (exit $rc): $(head -n 1 "$out/$cfg-$load.err")"; return 2; }
 	p99=$(awk '$1 == "latency_p99_ns" { print $2 }' "$sum")
-	slo_ns=$(awk '$1 == "\"slo_ns\":" { gsub(/,/, "", $2); print $2 }' "$out/$1-$2.json")
-	dropped=$(awk '$1 == "\"dropped\":" { gsub(/,/, "", $2); print $2; exit }' "$out/$1-$2.json")
+	slo_ns=$(awk '$1 == "\"slo_ns\":" { gsub(/,/, "", $2); print $2 }' "$json")
+	dropped=$(awk '$1 == "\"dropped\":" { gsub(/,/, "", $2); print $2; exit }' "$json")
 	ok=1
 	[ "$p99" -le "$slo_ns" ] && [ "${dropped:-1}" -eq 0 ] && ok=0
-	echo "$1 $2 $p99 $((1 - ok))" >>"$out/points.txt"
-	say "$1 load $2: p99 $((p99 / 1000)) us (SLO $((slo_ns / 1000)) us) -> $([ $ok -eq 0 ] && echo ok || echo miss)"
+	echo "$cfg $load $p99 $((1 - ok))" >>"$out/points.txt"
+	say "$cfg load $load: p99 $((p99 / 1000)) us (SLO $((slo_ns / 1000)) us) -> $([ $ok -eq 0 ] && echo ok || echo miss)"
 	return $ok
 }
 
@@ -107,8 +110,10 @@ awk 'NR == FNR && $1 == "stock" { base = $2 }
 	printf "%-14s %9s %10s %22s\n", "config", "capacity", "vs stock", "nodes for stock load"
 	for (i = 1; i in cap; i++) {
 		split(cap[i], f, " ")
-		note = f[3] == "exact" ? "" : (f[3] == "above" ? " (>=)" : " (<)")
-		if (base > 0)
+		note = f[3] == "exact" ? "" : (f[3] == "above" ? " (at least)" : " (below the bracket)")
+		if (f[3] == "below")
+			printf "%-14s %9s %10s %22s%s\n", f[1], "<" f[2], "-", "-", note
+		else if (base > 0)
 			printf "%-14s %9.3f %9.2fx %21.1f%%%s\n", f[1], f[2], f[2] / base,
 			       100 * base / f[2], note
 		else
