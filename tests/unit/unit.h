@@ -11,6 +11,7 @@ void test_json_writer(void);
 /* bench_binary: the built faas-node-bench, run as a child. */
 void test_options(const char *bench_binary);
 void test_cleanup(const char *bench_binary);
+void test_ab_stats(const char *bench_binary);
 
 /* Writes text to a new temporary file; returns its path (static). */
 const char *unit_temp_file(const char *text);

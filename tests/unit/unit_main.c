@@ -33,6 +33,7 @@ int main(int argc, char **argv)
 	test_cgroup_mounts();
 	test_json_writer();
 	test_options(argv[1]);
+	test_ab_stats(argv[1]);
 	test_cleanup(argv[1]);
 	return tap_finish();
 }
