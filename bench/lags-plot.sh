@@ -79,9 +79,19 @@ plot_ab() {
 }
 
 plot_study() {
-	[ -s "$dir/study.tsv" ] || die "$dir/study.tsv missing: run lags-study first"
-	awk -F '\t' 'NR > 1 && $3 == "groups"' "$dir/study.tsv" >"$dir/study-groups.dat"
-	awk -F '\t' 'NR > 1 && $3 == "flat"' "$dir/study.tsv" >"$dir/study-flat.dat"
+	data=$dir/study-median.tsv
+	[ -s "$data" ] || data=$dir/study.tsv
+	[ -s "$data" ] || die "$dir/study.tsv missing: run lags-study first"
+	awk -F '\t' 'NR > 1 && $3 == "groups"' "$data" >"$dir/study-groups.dat"
+	awk -F '\t' 'NR > 1 && $3 == "flat"' "$data" >"$dir/study-flat.dat"
+	if awk -F '\t' '$13 != "-" { found = 1 } END { exit !found }' "$dir/study-groups.dat"; then
+		last_panel="set ylabel 'CPU share in scheduler functions (%, perf samples)'
+		plot '$dir/study-groups.dat' using 1:(\$13*100) with linespoints lw 2 title 'one cgroup per function', '$dir/study-flat.dat' using 1:(\$13*100) with linespoints lw 2 title 'all in one cgroup'"
+	else
+		last_panel="set ylabel 'context switches per second (functions)'
+		plot '$dir/study-groups.dat' using 1:7 with linespoints lw 2 title 'one cgroup per function', '$dir/study-flat.dat' using 1:7 with linespoints lw 2 title 'all in one cgroup'"
+	fi
+	kernel=$(sed -n '1s/^lags-study: \([^,]*\),.*/\1/p' "$dir/study.txt" 2>/dev/null)
 	gnuplot <<-EOF
 		set terminal pngcairo size 1200,900 noenhanced font ',10'
 		set output '$dir/study.png'
@@ -91,7 +101,7 @@ plot_study() {
 		set grid
 		set key top left
 		set xlabel 'cgroups per CPU'
-		set multiplot layout 2,2 title 'Context switches against cgroup density ($(uname -r) here; see study.txt for the kernel measured)'
+		set multiplot layout 2,2 title 'Context switches against cgroup density (kernel ${kernel:-?}, medians)'
 		set ylabel 'switches per request'
 		plot '$dir/study-groups.dat' using 1:5 with linespoints lw 2 title 'one cgroup per function', \
 		     '$dir/study-flat.dat' using 1:5 with linespoints lw 2 title 'all in one cgroup'
@@ -103,9 +113,7 @@ plot_study() {
 		plot '$dir/study-groups.dat' using 1:10 with linespoints lw 2 title 'one cgroup per function', \
 		     '$dir/study-flat.dat' using 1:10 with linespoints lw 2 title 'all in one cgroup'
 		unset logscale y
-		set ylabel 'CPU share in scheduler functions (%, perf samples)'
-		plot '$dir/study-groups.dat' using 1:(\$13*100) with linespoints lw 2 title 'one cgroup per function', \
-		     '$dir/study-flat.dat' using 1:(\$13*100) with linespoints lw 2 title 'all in one cgroup'
+		$last_panel
 		unset multiplot
 	EOF
 }

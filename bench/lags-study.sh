@@ -11,13 +11,16 @@
 # scheduler functions (perf record -a, cpu-clock samples).
 #
 # Usage: lags-study [--quick] [--per-cpu "1 2 4 ..."] [--seconds S]
-#                   [--load L] [--perf] [--no-cost] [--out DIR]
+#                   [--load L] [--reps R] [--perf] [--no-cost] [--out DIR]
 #                   [-- FAAS-NODE-BENCH-OPTIONS...]
 #
 # Defaults: --per-cpu "1 2 4 8 16 32 64", 10 s per run, load 0.9,
 # 2 ms exponential requests, zipf 1, 4 workers per function (so that the
 # most popular function is not limited by its own workers at low
 # density).  --quick: "1 4 16 64", 4 s, load 0.6 (a TCG guest saturates early).
+# --reps R repeats the whole sweep R times (interleaved: every density
+# and mode once per repetition); the table shows the median over
+# repetitions.
 # Output: DIR/study.txt (table), DIR/study.tsv, DIR/cost.txt, per-run
 # JSON, and PNG plots when gnuplot is installed.
 set -u
@@ -31,13 +34,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 bench=$here/faas-node-bench
 [ -x "$bench" ] || bench=$(command -v faas-node-bench) || die "faas-node-bench not found"
 
-per_cpu="1 2 4 8 16 32 64" seconds=10 load=0.9 use_perf= cost=1 out=
+per_cpu="1 2 4 8 16 32 64" seconds=10 load=0.9 use_perf= cost=1 out= reps=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) per_cpu="1 4 16 64" seconds=4 load=0.6; shift ;;
 	--per-cpu) per_cpu=${2:?}; shift 2 ;;
 	--seconds) seconds=${2:?}; shift 2 ;;
 	--load) load=${2:?}; shift 2 ;;
+	--reps) reps=${2:?}; shift 2 ;;
 	--perf) use_perf=1; shift ;;
 	--no-cost) cost=; shift ;;
 	--out) out=${2:?}; shift 2 ;;
@@ -46,6 +50,7 @@ while [ $# -gt 0 ]; do
 	*) say "unknown option '$1'"; usage ;;
 	esac
 done
+case $reps in ''|*[!0-9]*|0) say "--reps wants a positive number, not '$reps'"; exit 2 ;; esac
 for k in $per_cpu; do
 	case $k in ''|*[!0-9]*|0) say "--per-cpu wants positive numbers, not '$k'"; exit 2 ;; esac
 done
@@ -76,14 +81,16 @@ perf_share() {
 get() { awk -v k="$1" '$1 == k { print $2 }' "$2"; }
 
 tsv=$out/study.tsv
-printf 'per_cpu\tfunctions\tmode\tthroughput_per_s\tswitches_per_request\tinvoluntary_per_request\tswitches_per_s\tsystem_switches_per_s\tp50_ms\tp99_ms\twithin_slo\tcpu_util\tsched_share\tsched_share_busy\n' >"$tsv"
+printf 'per_cpu\tfunctions\tmode\tthroughput_per_s\tswitches_per_request\tinvoluntary_per_request\tswitches_per_s\tsystem_switches_per_s\tp50_ms\tp99_ms\twithin_slo\tcpu_util\tsched_share\tsched_share_busy\trep\n' >"$tsv"
+rep=1
+while [ "$rep" -le "$reps" ]; do
 for k in $per_cpu; do
 	n=$((k * cpus))
 	for mode in groups flat; do
 		opt="--groups per-function"
 		[ "$mode" = flat ] && opt="--groups single"
-		base=$out/$mode-$k
-		say "$k cgroups per CPU ($n functions), $mode"
+		base=$out/$mode-$k-$rep
+		say "rep $rep/$reps: $k cgroups per CPU ($n functions), $mode"
 		perf_pid=
 		if [ -n "$use_perf" ]; then
 			perf record -a -e cpu-clock -F 499 -o "$base.perf.data" -- \
@@ -92,7 +99,7 @@ for k in $per_cpu; do
 			perf_pid=$!
 		fi
 		# $opt unquoted on purpose: two words.
-		"$bench" --quiet --seed 1 --functions "$n" --seconds "$seconds" \
+		"$bench" --quiet --seed "$rep" --functions "$n" --seconds "$seconds" \
 			--load "$load" $opt --label "$mode-$k" --json "$base.json" \
 			--summary "$base.sum" --hist-csv "$base.hist.csv" "$@" \
 			2>"$base.err" || { say "run failed: $(head -n 2 "$base.err")"; continue; }
@@ -104,7 +111,7 @@ for k in $per_cpu; do
 			[ -n "$share" ] || share="- -"
 		fi
 		s_all=${share% *} s_busy=${share#* }
-		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$k" "$n" "$mode" \
+		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$k" "$n" "$mode" \
 			"$(get throughput_per_s "$base.sum")" \
 			"$(get switches_per_request "$base.sum")" \
 			"$(get involuntary_per_request "$base.sum")" \
@@ -113,9 +120,26 @@ for k in $per_cpu; do
 			"$(awk '$1 == "latency_p50_ns" { printf "%.3f", $2 / 1e6 }' "$base.sum")" \
 			"$(awk '$1 == "latency_p99_ns" { printf "%.3f", $2 / 1e6 }' "$base.sum")" \
 			"$(get within_slo_fraction "$base.sum")" \
-			"$(get cpu_utilisation "$base.sum")" "$s_all" "$s_busy" >>"$tsv"
+			"$(get cpu_utilisation "$base.sum")" "$s_all" "$s_busy" "$rep" >>"$tsv"
 	done
 done
+rep=$((rep + 1))
+done
+
+# Median over repetitions per density and mode (study-median.tsv).
+awk -F '\t' 'NR == 1 { sub(/rep$/, "reps"); print; next }
+	{ key = $1 "\t" $2 "\t" $3; if (!(key in n)) order[++keys] = key
+	  n[key]++; for (i = 4; i <= 14; i++) v[key, i, n[key]] = $i }
+	function median(key, i,    m, j, k, t, a) {
+		m = n[key]
+		for (j = 1; j <= m; j++) a[j] = v[key, i, j]
+		if (a[1] == "-") return "-"
+		for (j = 2; j <= m; j++) { t = a[j]; for (k = j - 1; k >= 1 && a[k] + 0 > t + 0; k--) a[k + 1] = a[k]; a[k + 1] = t }
+		return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2 }
+	END { for (j = 1; j <= keys; j++) {
+		line = order[j]
+		for (i = 4; i <= 14; i++) line = line "\t" median(order[j], i)
+		print line "\t" n[order[j]] } }' "$tsv" >"$out/study-median.tsv"
 
 if [ -n "$cost" ] && [ -x "$here/lags-regress" ]; then
 	say "switch cost: perf bench sched pipe (one cgroup, two cgroups), stress-ng --switch"
@@ -124,7 +148,7 @@ if [ -n "$cost" ] && [ -x "$here/lags-regress" ]; then
 fi
 
 {
-	echo "lags-study: $(uname -r), $cpus CPUs, load $load, ${seconds}s per run"
+	echo "lags-study: $(uname -r), $cpus CPUs, load $load, ${seconds}s per run, median of $reps"
 	awk -F '\t' 'NR == 1 { next }
 		{ key = $1; mode[key, $3] = 1; for (i = 4; i <= NF; i++) v[key, $3, i] = $i
 		  if (!(key in seen)) { seen[key] = 1; order[++n] = key } }
@@ -141,7 +165,7 @@ fi
 				v[k, "groups", 7], v[k, "flat", 7],
 				(v[k, "groups", 13] == "-" ? "-" : sprintf("%.1f", 100 * v[k, "groups", 13])),
 				(v[k, "flat", 13] == "-" ? "-" : sprintf("%.1f", 100 * v[k, "flat", 13]))
-		} }' "$tsv"
+		} }' "$out/study-median.tsv"
 	[ -s "$out/cost.txt" ] && { echo "switch cost:"; sed 's/^cost 1 /  /' "$out/cost.txt"; }
 } | tee "$out/study.txt"
 
