@@ -8,11 +8,14 @@
 # within a repetition): min/median/max over repetitions.
 #
 # Usage: lags-ab [--quick] [--reps R] [--seconds S] [--configs "A B ..."]
-#                [--aa] [--regress] [--out DIR] [-- FAAS-NODE-BENCH-OPTIONS...]
+#                [--aa] [--regress] [--switch mode|key] [--out DIR]
+#                [-- FAAS-NODE-BENCH-OPTIONS...]
 #
 # Configurations (each is skipped with a note when the kernel lacks it):
 #   stock         LAGS off (sched_lags=0 when the sysctl exists)
 #   lags          LAGS on (needs /proc/sys/kernel/sched_lags)
+#   lags-mN       LAGS with only the mechanisms of mode mask N (ablation:
+#                 1 drain, 2 wakeup deferral, 4 guard, 8 order)
 #   slice3ms      debugfs sched/base_slice_ns = 3 ms, LAGS off
 #   slice100ms    debugfs sched/base_slice_ns = 100 ms, LAGS off
 #   norun2parity  sched/features NO_RUN_TO_PARITY, LAGS off
@@ -20,6 +23,10 @@
 #   stock-again   stock once more: the A/A noise floor (--aa)
 # --regress also runs lags-regress --quick in every configuration and
 # repetition (its metrics join the same table).
+# --switch: how LAGS is turned on and off between runs.  "mode" (the
+# default when kernel.sched_lags_mode exists) sets sched_lags=1 once and
+# switches the mode mask (stock = mask 0); "key" flips sched_lags, the
+# static key, around every run (live code patching; crashed TCG guests).
 # Every knob is restored at exit, also after Ctrl-C.
 #
 # --quick: 3 repetitions of 4 s at 64 functions, load 0.7 (a TCG guest
@@ -49,6 +56,8 @@ while [ $# -gt 0 ]; do
 	--configs) configs=${2:?}; shift 2 ;;
 	--aa) aa=1; shift ;;
 	--regress) regress=1; shift ;;
+	--switch) KNOBS_SWITCH=${2:?}; shift 2
+		case $KNOBS_SWITCH in mode|key) ;; *) say "--switch wants mode or key"; exit 2 ;; esac ;;
 	--out) out=${2:?}; shift 2 ;;
 	-h|--help) usage ;;
 	--) shift; break ;;
@@ -86,6 +95,7 @@ samples=$out/samples.txt
 	echo "cpus $(nproc)"
 	echo "reps $reps seconds $seconds"
 	echo "configs$runnable"
+	echo "lags switched by ${knobs_switch:-none}"
 	printf 'options'; for a; do printf ' %s' "$a"; done; echo
 } >"$out/run-info.txt"
 

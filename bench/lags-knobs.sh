@@ -19,8 +19,16 @@
 # crashed the kernel (int3 in cpusets_enabled during clone).  One empty
 # group kept for the whole session keeps the key steady.
 #
-# Configurations: stock stock-again lags slice3ms slice100ms norun2parity
-# onegroup (see lags-ab --help).
+# Configurations: stock stock-again lags lags-mN slice3ms slice100ms
+# norun2parity onegroup (see lags-ab --help).
+#
+# How LAGS is switched (KNOBS_SWITCH): "mode" (the default when
+# kernel.sched_lags_mode exists) turns the sched_lags static key on once
+# for the whole session and switches configurations through the mode
+# mask (stock = mask 0: every LAGS hook is reached but does nothing);
+# "key" flips kernel.sched_lags itself around every run (true zero-cost
+# off, but it live-patches kernel text each time, which has crashed
+# multi-threaded TCG guests: int3 in update_curr).
 
 KNOBS_CONFIGS="stock lags slice3ms slice100ms norun2parity onegroup"
 
@@ -30,12 +38,25 @@ knobs_init() {
 		mount -t debugfs debugfs "$knobs_debug" 2>/dev/null
 	fi
 	knobs_lags_ctl=/proc/sys/kernel/sched_lags
+	knobs_mode_ctl=/proc/sys/kernel/sched_lags_mode
+	knobs_orig_mode=
+	[ -w "$knobs_mode_ctl" ] && knobs_orig_mode=$(cat "$knobs_mode_ctl" 2>/dev/null)
+	knobs_switch=${KNOBS_SWITCH:-}
+	if [ -z "$knobs_switch" ]; then
+		knobs_switch=key
+		[ -n "$knobs_orig_mode" ] && knobs_switch=mode
+	fi
 	knobs_slice_ctl=$knobs_debug/sched/base_slice_ns
 	knobs_features_ctl=$knobs_debug/sched/features
 	knobs_orig_lags= knobs_orig_slice= knobs_orig_r2p=
 	[ -w "$knobs_lags_ctl" ] && knobs_orig_lags=$(cat "$knobs_lags_ctl" 2>/dev/null)
 	[ -w "$knobs_slice_ctl" ] && knobs_orig_slice=$(cat "$knobs_slice_ctl" 2>/dev/null)
 	knobs_features=$(cat "$knobs_features_ctl" 2>/dev/null)
+	knobs_session_lags=
+	if [ "$knobs_switch" = mode ] && [ -n "$knobs_orig_mode" ] && [ -n "$knobs_orig_lags" ]; then
+		# The key goes on once, now, before any load runs.
+		echo 0 >"$knobs_mode_ctl" && echo 1 >"$knobs_lags_ctl" && knobs_session_lags=1
+	fi
 	knobs_anchor=
 	knobs_cg2=$(awk '{ for (i = 7; i < NF; i++) if ($i == "-") break }
 		$(i + 1) == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
@@ -51,7 +72,11 @@ knobs_init() {
 }
 
 knobs_restore() {
-	[ -n "$knobs_orig_lags" ] && echo "$knobs_orig_lags" >"$knobs_lags_ctl" 2>/dev/null
+	if [ -n "$knobs_session_lags" ]; then
+		echo 0 >"$knobs_mode_ctl" 2>/dev/null
+	else
+		[ -n "$knobs_orig_lags" ] && echo "$knobs_orig_lags" >"$knobs_lags_ctl" 2>/dev/null
+	fi
 	[ -n "$knobs_orig_slice" ] && echo "$knobs_orig_slice" >"$knobs_slice_ctl" 2>/dev/null
 	[ -n "$knobs_orig_r2p" ] && echo "$knobs_orig_r2p" >"$knobs_features_ctl" 2>/dev/null
 	:
@@ -59,18 +84,42 @@ knobs_restore() {
 
 knobs_finish() {
 	knobs_restore
+	if [ -n "$knobs_session_lags" ]; then
+		echo "$knobs_orig_lags" >"$knobs_lags_ctl" 2>/dev/null
+		echo "$knobs_orig_mode" >"$knobs_mode_ctl" 2>/dev/null
+		knobs_session_lags=
+	fi
 	[ -n "$knobs_anchor" ] && rmdir "$knobs_anchor" 2>/dev/null
 	knobs_anchor=
 	:
 }
 
-knobs_lags() { [ -z "$knobs_orig_lags" ] || echo "$1" >"$knobs_lags_ctl"; }
+# knobs_lags 0|1 [MASK]: LAGS off, or on with the mode mask (default:
+# the mask found at start, or all mechanisms).
+knobs_lags() {
+	[ -n "$knobs_orig_lags" ] || return 0
+	if [ -n "$knobs_session_lags" ]; then
+		if [ "$1" = 1 ]; then
+			m=${2:-$knobs_orig_mode}
+			[ "$m" = 0 ] && m=15
+			echo "$m" >"$knobs_mode_ctl"
+		else
+			echo 0 >"$knobs_mode_ctl"
+		fi
+	else
+		[ -n "${2:-}" ] && [ -n "$knobs_orig_mode" ] && echo "$2" >"$knobs_mode_ctl"
+		echo "$1" >"$knobs_lags_ctl"
+	fi
+}
 
 knobs_apply() {
 	knobs_restore
 	case $1 in
 	stock|stock-again) knobs_lags 0 ;;
 	lags) [ -n "$knobs_orig_lags" ] || return 1; knobs_lags 1 ;;
+	lags-m[0-9]|lags-m[0-9][0-9])
+		[ -n "$knobs_orig_mode" ] || return 1
+		knobs_lags 1 "${1#lags-m}" ;;
 	slice3ms)
 		[ -n "$knobs_orig_slice" ] || return 1
 		knobs_lags 0; echo 3000000 >"$knobs_slice_ctl" ;;
