@@ -124,6 +124,11 @@ while [ "$rep" -le "$reps" ]; do
 		fi
 		awk -v c="$c" -v r="$rep" '$1 != "partial" { print c, r, $1, $2 }' \
 			"$base.sum" >>"$samples"
+		# One line per run on the console: survives a guest crash.
+		say "$(awk -v c="$c" -v r="$rep" '
+			$1 == "latency_p50_ns" { p50 = $2 / 1e6 } $1 == "latency_p99_ns" { p99 = $2 / 1e6 }
+			$1 == "switches_per_request" { s = $2 } $1 == "involuntary_per_request" { i = $2 }
+			END { printf "%s rep %s: p50 %.2f ms, p99 %.2f ms, %.3f switches/request (%.3f involuntary)", c, r, p50, p99, s, i }' "$base.sum")"
 		if [ -n "$regress" ]; then
 			knobs_apply "$c" >/dev/null
 			"$here/lags-regress" --quick --label "$c" --rep "$rep" \
