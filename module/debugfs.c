@@ -26,6 +26,7 @@ struct lags_knob {
 	const char *name;
 	const char *unit;
 	unsigned int min, max;
+	char *alloc_name;		/* name, when we had to build it */
 	int patch_idx;			/* >= 0: a tunable of the kernel */
 	unsigned int (*get)(void);
 	int (*set)(unsigned int val);	/* with lags_mutex held */
@@ -203,8 +204,9 @@ static int lags_tunables_show(struct seq_file *m, void *v)
 	seq_puts(m, "name value min max unit owner\n");
 #if LAGS_PATCHED
 	for (i = 0; i < sched_lags_nr_tunables; i++)
-		lags_print_knob(m, &lags_patch_knobs[i],
-				i ? lags_patch_knobs[i].name : "enabled");
+		if (lags_patch_knobs[i].name)
+			lags_print_knob(m, &lags_patch_knobs[i],
+					lags_patch_knobs[i].name);
 #endif
 	for (i = 0; i < ARRAY_SIZE(lags_module_knobs); i++)
 		lags_print_knob(m, &lags_module_knobs[i],
@@ -322,16 +324,25 @@ static int lags_debugfs_patch_knobs(void)
 		k->max = st->max;
 		k->patch_idx = i;
 		if (i == 0) {
+			k->name = "enabled";
 			debugfs_create_file("enabled", 0644, lags_dir, k,
 					    &lags_knob_fops);
 			continue;
 		}
-		if (!st->name || lags_name_reserved(st->name)) {
-			pr_warn("kernel tunable %u (%s) not mirrored\n", i,
-				st->name ?: "no name");
+		if (!st->name || !*st->name || strchr(st->name, '/')) {
+			pr_warn("kernel tunable %u has no usable name\n", i);
+			k->name = NULL;
 			continue;
 		}
-		debugfs_create_file(st->name, 0644, lags_dir, k,
+		/* A name we use ourselves gets a prefix: "mode" -> "lags_mode". */
+		if (lags_name_reserved(st->name)) {
+			k->alloc_name = kasprintf(GFP_KERNEL, "lags_%s",
+						  st->name);
+			if (!k->alloc_name)
+				return -ENOMEM;
+			k->name = k->alloc_name;
+		}
+		debugfs_create_file(k->name, 0644, lags_dir, k,
 				    &lags_knob_fops);
 	}
 #else
@@ -353,7 +364,7 @@ int lags_debugfs_init(void)
 
 	ret = lags_debugfs_patch_knobs();
 	if (ret) {
-		debugfs_remove_recursive(lags_dir);
+		lags_debugfs_exit();
 		return ret;
 	}
 	for (i = 0; i < ARRAY_SIZE(lags_module_knobs); i++)
@@ -375,6 +386,14 @@ void lags_debugfs_exit(void)
 	/* Waits for the file operations in progress. */
 	debugfs_remove_recursive(lags_dir);
 	lags_dir = NULL;
+#if LAGS_PATCHED
+	if (lags_patch_knobs) {
+		unsigned int i;
+
+		for (i = 0; i < sched_lags_nr_tunables; i++)
+			kfree(lags_patch_knobs[i].alloc_name);
+	}
+#endif
 	kfree(lags_patch_knobs);
 	lags_patch_knobs = NULL;
 }

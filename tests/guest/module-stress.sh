@@ -1,0 +1,92 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# lags.ko load/unload cycles while a dense workload runs, readers hammer
+# the debugfs files, writers change settings and cgroups are created and
+# removed all the time; then no splat in the kernel log.
+#
+# Cycles: LAGS_STRESS_CYCLES (default 1000) or LAGS_STRESS_SECS (default
+# 100) seconds, whichever ends first, and at least LAGS_STRESS_MIN (150)
+# must be done.  Under TCG a cycle with this load takes ~0.2-0.5 s, so
+# 1000 would not fit the suite's budget of a few minutes per kernel; the
+# count reached is printed (and appended to /results/module-stress.txt).
+#
+# lags-kernels: stock lags lags-debug
+. "$(dirname "$0")/module-lib.sh"
+
+[ -f "$LAGS_KO" ] || tap_skip_all "no $LAGS_KO"
+lags_loaded && lags_unload
+cycles=${LAGS_STRESS_CYCLES:-1000}
+secs=${LAGS_STRESS_SECS:-100}
+min=${LAGS_STRESS_MIN:-150}
+[ "$min" -gt "$cycles" ] && min=$cycles
+marks=$(dmesg | wc -l)
+
+top=$CG/lags-st-$$
+mkdir "$top" && echo +cpu >"$top/cgroup.subtree_control" && mkdir "$top/w1" "$top/w2" "$top/rd"
+# The workload, readers and writers keep both CPUs busy but at a low
+# weight, so that the load/unload loop is not starved.
+echo 10 >"$top/cpu.weight"
+stop=/tmp/lags-stress-stop.$$
+rm -f "$stop"
+bg=
+
+# Dense workload in two cgroups (cross-group switches all the time).
+in_cgroup "$top/w1" stress-ng --quiet --switch 1 --timeout $((secs + 60)) &
+bg="$bg $!"
+in_cgroup "$top/w2" hackbench -s 64 -l 1000000 -g 1 -f 4 -P >/dev/null 2>&1 &
+bg="$bg $!"
+# Readers, each opening the files again and again.
+for r in 1 2; do
+	( read -r me _ </proc/self/stat; echo "$me" >"$top/rd/cgroup.procs"; while [ ! -e "$stop" ]; do
+		cat $D/stats $D/cgroups $D/tunables $D/mode $D/enabled >/dev/null 2>&1
+	done ) 2>/dev/null &
+	bg="$bg $!"
+done
+# A writer: valid and invalid values, resets.
+( read -r me _ </proc/self/stat; echo "$me" >"$top/rd/cgroup.procs"; while [ ! -e "$stop" ]; do
+	echo 1 >$D/reset 2>/dev/null
+	echo 7 >$D/cgroup_top 2>/dev/null
+	echo x >$D/cgroup_top 2>/dev/null
+	usleep 50000 2>/dev/null
+done ) 2>/dev/null &
+bg="$bg $!"
+# Cgroup churn: create, put a task in, remove.
+( read -r me _ </proc/self/stat; echo "$me" >"$top/rd/cgroup.procs"; i=0; while [ ! -e "$stop" ]; do
+	mkdir "$top/c$i" 2>/dev/null && in_cgroup "$top/c$i" true
+	rmdir "$top/c$i" 2>/dev/null
+	i=$(((i + 1) % 50))
+done ) 2>/dev/null &
+bg="$bg $!"
+
+start=$(date +%s)
+n=0 lfail=0 ufail=0 reads=0
+while [ $n -lt "$cycles" ] && [ $(($(date +%s) - start)) -lt "$secs" ]; do
+	case $((n % 4)) in
+	0) args= ;;
+	1) args="cgroup_slots=16" ;;
+	2) args="cgroup_top=1 cgroup_slots=4096" ;;
+	3) args="observe=0" ;;
+	esac
+	lags_load $args || lfail=$((lfail + 1))
+	[ $((n % 4)) -eq 3 ] && echo 1 >$D/observe
+	[ $((n % 8)) -eq 0 ] && head -n 2 $D/stats >/dev/null && reads=$((reads + 1))
+	lags_unload || ufail=$((ufail + 1))
+	n=$((n + 1))
+done
+took=$(($(date +%s) - start))
+touch "$stop"
+kill $bg 2>/dev/null
+wait 2>/dev/null
+for c in "$top"/*/; do rmdir "$c" 2>/dev/null; done
+rmdir "$top" 2>/dev/null
+
+tap_diag "$n load/unload cycles in ${took}s (asked: $cycles or ${secs}s)"
+mkdir -p /results
+echo "module-stress $LAGS_VARIANT: $n cycles in ${took}s" >>/results/module-stress.txt
+tap_check "at least $min load/unload cycles done ($n)" test "$n" -ge "$min"
+tap_is "every insmod succeeded" "$lfail" 0
+tap_is "every rmmod succeeded" "$ufail" 0
+tap_check "module gone at the end" sh -c '! test -d /sys/module/lags'
+tap_is "no kernel splat" "$(dmesg | tail -n +$((marks + 1)) | dmesg_bad | head -n 5)" ""
+tap_done
