@@ -1,0 +1,129 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# lags-kernels: lags lags-debug
+#
+# A dense wakeup-driven load (one worker per real cpu cgroup, 16 groups per
+# CPU, open-loop requests of 2 ms CPU at offered load 0.9) with LAGS off
+# and on, interleaved in one boot.  With LAGS on there must be fewer
+# context switches per request (worker switches from rusage, and all
+# switches from /proc/stat ctxt); with lags.ko loaded, also fewer
+# cross-group switches per request, and the LAGS event counters must move
+# only while LAGS is on.  Counts, not timings.
+#
+# Environment: LAGS_SW_SECONDS (per run, default 4), LAGS_SW_ROUNDS
+# (default 2), LAGS_SW_GROUPS (default 16 per CPU), LAGS_SW_MODES (the
+# configurations, default "off 15"; "off 0 1 2 3 8 15" for an ablation).
+
+n=0
+ok()   { n=$((n + 1)); echo "ok $n - $*"; }
+nok()  { n=$((n + 1)); echo "not ok $n - $*"; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+check() { d=$1; shift; if "$@"; then ok "$d"; else nok "$d"; fi; }
+
+P=/proc/sys/kernel
+CG=/sys/fs/cgroup
+ncpu=$(grep -c ^processor /proc/cpuinfo)
+secs=${LAGS_SW_SECONDS:-4}
+rounds=${LAGS_SW_ROUNDS:-2}
+groups=${LAGS_SW_GROUPS:-$((16 * ncpu))}
+modes=${LAGS_SW_MODES:-off 15}
+out=/results/lags-switches
+mkdir -p $out
+
+grep -q " $CG cgroup2 " /proc/mounts || mount -t cgroup2 none $CG
+echo +cpu > $CG/cgroup.subtree_control
+mountpoint -q /sys/kernel/debug 2>/dev/null || mount -t debugfs none /sys/kernel/debug 2>/dev/null
+if [ -f /lags/module/lags.ko ] && insmod /lags/module/lags.ko 2>/dev/null; then
+	mod=1
+else
+	mod=0
+fi
+STATS=/sys/kernel/debug/lags/stats
+[ -r $STATS ] || mod=0
+
+# stat NAME: the "total" row of lags.ko's stats for column NAME.
+stat() {
+	awk -v c="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i }
+		$1 == "total" { print (k ? $k : 0) }' $STATS
+}
+# field KEY LINE: value of KEY=... in a wakeload result line.
+field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+
+setmode() {
+	if [ "$1" = off ]; then
+		echo 0 > $P/sched_lags
+	else
+		echo "$1" > $P/sched_lags_mode
+		echo 1 > $P/sched_lags
+	fi
+}
+
+for m in $modes; do
+	eval "req_$m=0 sw_$m=0 inv_$m=0 ctxt_$m=0 cross_$m=0 ev_$m=0 p50_$m=0 p99_$m=0"
+done
+
+r=0
+while [ $r -lt $rounds ]; do
+	r=$((r + 1))
+	for m in $modes; do
+		setmode "$m"
+		[ $mod = 1 ] && c0=$(stat cross_group) &&
+			e0=$(($(stat drain_keep) + $(stat wakeup_defer) + $(stat order) + $(stat guard)))
+		line=$(lags-wakeload --groups "$groups" --seconds "$secs" --load 0.9 \
+			--work-us 2000 --cgroot $CG/lags-sw --json $out/run-$r-$m.json)
+		[ $mod = 1 ] && c1=$(stat cross_group) &&
+			e1=$(($(stat drain_keep) + $(stat wakeup_defer) + $(stat order) + $(stat guard)))
+		echo 0 > $P/sched_lags
+		echo "# round $r mode $m: $line${c1:+ cross_group=$((c1 - c0)) lags_events=$((e1 - e0))}"
+		rq=$(field requests "$line")
+		eval "req_$m=\$((req_$m + rq))"
+		eval "sw_$m=\$((sw_$m + $(field nvcsw "$line") + $(field nivcsw "$line")))"
+		eval "inv_$m=\$((inv_$m + $(field nivcsw "$line")))"
+		eval "ctxt_$m=\$((ctxt_$m + $(field ctxt "$line")))"
+		eval "p50_$m=\$((p50_$m + $(field p50_us "$line") / rounds))"
+		eval "p99_$m=\$((p99_$m + $(field p99_us "$line") / rounds))"
+		if [ $mod = 1 ]; then
+			eval "cross_$m=\$((cross_$m + c1 - c0))"
+			eval "ev_$m=\$((ev_$m + e1 - e0))"
+		fi
+	done
+done
+
+# Per-request figures in thousandths.
+per() { [ "$2" -gt 0 ] && echo $(($1 * 1000 / $2)) || echo 0; }
+{
+	echo "mode requests switches_per_req_x1000 invol_per_req_x1000 ctxt_per_req_x1000 cross_per_req_x1000 lags_events p50_us p99_us"
+	for m in $modes; do
+		eval "echo $m \$req_$m \$(per \$sw_$m \$req_$m) \$(per \$inv_$m \$req_$m) \$(per \$ctxt_$m \$req_$m) \$(per \$cross_$m \$req_$m) \$ev_$m \$p50_$m \$p99_$m"
+	done
+} > $out/summary.txt
+sed 's/^/# /' $out/summary.txt
+
+# Checks: "off" against the last configuration (all mechanisms by default).
+last=$(echo $modes | awk '{ print $NF }')
+eval "roff=\$req_off ron=\$req_$last"
+check "requests served with LAGS off ($roff) and on ($ron)" [ "$roff" -gt 0 ] && [ "$ron" -gt 0 ]
+ng=$(ls -d $CG/lags-sw/g*/cpu.weight 2>/dev/null | wc -l)
+check "each function has its own cpu cgroup ($ng of $groups)" [ "$ng" -eq "$groups" ]
+eval "a=\$(per \$sw_off \$req_off) b=\$(per \$sw_$last \$req_$last)"
+check "worker switches per request: on ($b/1000) < 0.9 x off ($a/1000)" [ $((b * 10)) -lt $((a * 9)) ]
+eval "a=\$(per \$ctxt_off \$req_off) b=\$(per \$ctxt_$last \$req_$last)"
+check "all switches per request (/proc/stat): on ($b/1000) < off ($a/1000)" [ "$b" -lt "$a" ]
+if [ $mod = 1 ]; then
+	eval "a=\$(per \$cross_off \$req_off) b=\$(per \$cross_$last \$req_$last)"
+	check "cross-group switches per request: on ($b/1000) < 0.9 x off ($a/1000)" [ $((b * 10)) -lt $((a * 9)) ]
+	check "LAGS counters stay still while off ($ev_off)" [ "$ev_off" -eq 0 ]
+	eval "e=\$ev_$last"
+	check "LAGS counters move while on ($e)" [ "$e" -gt 0 ]
+	rmmod lags 2>/dev/null
+else
+	skip "cross-group switches per request" "lags.ko not loaded"
+fi
+
+# Clean up the groups.
+for d in $CG/lags-sw/g*; do
+	[ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null
+done
+rmdir $CG/lags-sw 2>/dev/null
+
+echo "1..$n"
