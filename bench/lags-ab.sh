@@ -33,7 +33,8 @@
 # is far slower per request than its nominal capacity; at 0.9 it is
 # overloaded and tails explode): about two minutes in a 2-vCPU TCG guest.  Output below DIR (default
 # /results/ab when /results exists, else ./lags-ab-TIME): per run JSON,
-# summary and latency histogram; samples.txt; ab.txt (the table).
+# summary and latency histogram; samples.txt; ab.txt (the headline
+# table), ab-all.txt (every metric), ab.tsv; run-info.txt.
 set -u
 
 prog=lags-ab
@@ -140,13 +141,17 @@ while [ "$rep" -le "$reps" ]; do
 done
 
 [ -s "$samples" ] || die "no run succeeded (see $out/*.err)"
-"$stats" --baseline stock "$samples" >"$out/ab.txt" || die "ab-stats failed"
+"$stats" --baseline stock "$samples" >"$out/ab-all.txt" || die "ab-stats failed"
 "$stats" --baseline stock --tsv "$samples" >"$out/ab.tsv"
+echo "Linux $(uname -r)" >"$out/kernel"
 
-# The headline metrics on the terminal; everything is in ab.txt.
-echo "lags-ab: $(uname -r), $(nproc) CPUs, $reps reps x ${seconds}s, ratios to stock (same rep)"
-awk 'NR == 1 || $1 ~ /^(throughput_per_s|within_slo_fraction|latency_p50_ns|latency_p99_ns|switches_per_request|involuntary_per_request|switches_per_s|generator_cpu_share|lags_(switches|cross_group|intra_group)_per_request|hackbench|messaging|pipe|switch\.|cyclictest)/' \
-	"$out/ab.txt"
+# ab.txt: the headline metrics; ab-all.txt has every metric.
+{
+	echo "lags-ab: Linux $(uname -r), $(nproc) CPUs, $reps reps x ${seconds}s, ratios to stock (same rep)"
+	awk 'NR == 1 || $1 ~ /^(throughput_per_s|within_slo_fraction|latency_p50_ns|latency_p99_ns|switches_per_request|involuntary_per_request|switches_per_s|generator_cpu_share|lags_(switches|cross_group)_per_request|hackbench|messaging|pipe|switch\.|cyclictest)/' \
+		"$out/ab-all.txt"
+} >"$out/ab.txt"
+cat "$out/ab.txt"
 [ -s "$out/failures.txt" ] && { say "failed runs:"; cat "$out/failures.txt" >&2; }
 if command -v gnuplot >/dev/null 2>&1 && [ -x "$here/lags-plot" ]; then
 	"$here/lags-plot" ab "$out" || say "plotting failed"
