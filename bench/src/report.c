@@ -338,8 +338,10 @@ int report_write_summary(const struct run_report *r, const char *path)
 	fprintf(f, "cpu_utilisation %.6f\n", r->cpu_utilisation);
 	fprintf(f, "generator_cpu_share %.6f\n", r->generator_cpu_share);
 	fprintf(f, "generator_max_rss_kib %" PRIu64 "\n", r->generator_max_rss_kib);
+	/* Counters per request; a maximum is no counter, its delta no rate. */
 	for (unsigned c = 0; r->lags.present && c < r->lags.columns; c++)
-		fprintf(f, "lags_%s_per_request %.6f\n", r->lags.names[c],
-			ratio((double)r->lags.total[c], (double)r->completed));
+		if (!strstr(r->lags.names[c], "max"))
+			fprintf(f, "lags_%s_per_request %.6f\n", r->lags.names[c],
+				ratio((double)r->lags.total[c], (double)r->completed));
 	return close_output(f, path);
 }
