@@ -344,9 +344,13 @@ static int lags_find_tunable(const char *name, size_t len)
 	unsigned int i;
 
 	for (i = 0; i < sched_lags_nr_tunables; i++)
-		if (strlen(sched_lags_tunables[i].name) == len &&
+		if (sched_lags_tunables[i].name &&
+		    strlen(sched_lags_tunables[i].name) == len &&
 		    !strncmp(sched_lags_tunables[i].name, name, len))
 			return i;
+	/* The debugfs name of a tunable whose name we use: "lags_mode". */
+	if (len > 5 && !strncmp(name, "lags_", 5))
+		return lags_find_tunable(name + 5, len - 5);
 	return -ENOENT;
 }
 

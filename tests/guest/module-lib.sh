@@ -57,3 +57,35 @@ in_cgroup() {
 	shift
 	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$_cg" "$@"
 }
+
+# Keep the module's tracepoints enabled by two idle ftrace instances, so
+# that loading and unloading lags.ko patches no kernel text: with two
+# other probes attached, adding or removing ours changes neither the
+# static key nor the static call (kernel/tracepoint.c, N -> N+1).
+# Why: QEMU 7.2 multi-threaded TCG runs stale code after the kernel
+# patches a hot site (an "Oops: int3" in __schedule after 50-100
+# on/off flips of sched_switch, with or without lags.ko: toggling the
+# ftrace sched_switch event alone does it; thread=single does not).
+LAGS_PIN_EVENTS="sched/sched_switch cgroup/cgroup_mkdir cgroup/cgroup_rmdir"
+pin_tracepoints() {
+	_t=/sys/kernel/tracing
+	[ -d $_t/instances ] || mount -t tracefs none $_t 2>/dev/null
+	[ -d $_t/instances ] || return 1
+	for _i in lags-pin1 lags-pin2; do
+		mkdir -p $_t/instances/$_i || return 1
+		echo 0 >$_t/instances/$_i/tracing_on
+		for _e in $LAGS_PIN_EVENTS; do
+			echo 1 >$_t/instances/$_i/events/$_e/enable || return 1
+		done
+	done
+}
+unpin_tracepoints() {
+	_t=/sys/kernel/tracing
+	for _i in lags-pin1 lags-pin2; do
+		[ -d $_t/instances/$_i ] || continue
+		for _e in $LAGS_PIN_EVENTS; do
+			echo 0 >$_t/instances/$_i/events/$_e/enable
+		done
+		rmdir $_t/instances/$_i
+	done
+}

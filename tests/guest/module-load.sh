@@ -10,6 +10,9 @@
 
 [ -f "$LAGS_KO" ] || tap_skip_all "no $LAGS_KO"
 lags_loaded && lags_unload
+# Many loads and observe flips: keep the kernel from patching its text
+# for each (see pin_tracepoints in module-lib.sh).
+pin_tracepoints || tap_diag "could not pin the tracepoints"
 
 tap_check "insmod lags.ko" lags_load
 for f in mode enabled observe cgroup_slots cgroup_top tunables stats cgroups reset; do
@@ -92,7 +95,7 @@ for w in 1 2 3 4; do
 	done ) >/tmp/lags-w$w.$$ 2>&1 &
 	pids="$pids $!"
 done
-( i=0; while [ $i -lt 30 ]; do echo 0 >$D/observe; echo 1 >$D/observe; i=$((i + 1)); done ) &
+( i=0; while [ $i -lt 20 ]; do echo 0 >$D/observe; echo 1 >$D/observe; i=$((i + 1)); done ) &
 pids="$pids $!"
 i=0; while [ $i -lt 50 ]; do cat $D/stats $D/cgroups >/dev/null; i=$((i + 1)); done
 wait $pids
@@ -150,5 +153,6 @@ if [ "$(lags_mode_want)" = patched ]; then
 		lags_unload
 	fi
 fi
+unpin_tracepoints
 tap_is "no kernel splat" "$(dmesg | dmesg_bad | head -n 3)" ""
 tap_done
