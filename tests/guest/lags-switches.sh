@@ -11,7 +11,8 @@
 # only while LAGS is on.  Counts, not timings.
 #
 # Environment: LAGS_SW_SECONDS (per run, default 4), LAGS_SW_ROUNDS
-# (default 2), LAGS_SW_GROUPS (default 16 per CPU), LAGS_SW_MODES (the
+# (default 2), LAGS_SW_GROUPS (default 16 per CPU), LAGS_SW_LOAD (offered
+# load, default 0.9), LAGS_SW_MODES (the
 # configurations, default "off 15"; "off 0 1 2 3 8 15" for an ablation).
 
 n=0
@@ -27,6 +28,7 @@ secs=${LAGS_SW_SECONDS:-4}
 rounds=${LAGS_SW_ROUNDS:-2}
 groups=${LAGS_SW_GROUPS:-$((16 * ncpu))}
 modes=${LAGS_SW_MODES:-off 15}
+load=${LAGS_SW_LOAD:-0.9}
 out=/results/lags-switches
 mkdir -p $out
 
@@ -69,7 +71,7 @@ while [ $r -lt $rounds ]; do
 		setmode "$m"
 		[ $mod = 1 ] && c0=$(stat cross_group) &&
 			e0=$(($(stat drain_keep) + $(stat wakeup_defer) + $(stat order) + $(stat guard)))
-		line=$(lags-wakeload --groups "$groups" --seconds "$secs" --load 0.9 \
+		line=$(lags-wakeload --groups "$groups" --seconds "$secs" --load "$load" \
 			--work-us 2000 --cgroot $CG/lags-sw --json $out/run-$r-$m.json)
 		[ $mod = 1 ] && c1=$(stat cross_group) &&
 			e1=$(($(stat drain_keep) + $(stat wakeup_defer) + $(stat order) + $(stat guard)))
