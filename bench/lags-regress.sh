@@ -110,6 +110,15 @@ make_pipe_groups() {
 	cgname=${cgparent#"$root"/}
 }
 
+# child_of PID: a child process of PID (from /proc/*/stat, which needs
+# no CONFIG_PROC_CHILDREN).
+child_of() {
+	for st in /proc/[0-9]*/stat; do
+		read -r c_pid c_comm c_state c_ppid c_rest <"$st" 2>/dev/null || continue
+		[ "$c_ppid" = "$1" ] && { echo "$c_pid"; return; }
+	done
+}
+
 run_pipe_cgroups() {
 	have perf || { say "skip pipe-cgroups: perf not installed"; return; }
 	make_pipe_groups || return
@@ -124,15 +133,23 @@ run_pipe_cgroups() {
 		child=
 		i=0
 		while [ -z "$child" ] && [ "$i" -lt 100 ]; do
-			child=$(cat /proc/"$perf_pid"/task/*/children 2>/dev/null | awk '{ print $1 }')
+			child=$(child_of "$perf_pid")
 			[ -n "$child" ] && break
 			sleep 0.01 2>/dev/null || sleep 1
 			i=$((i + 1))
 		done
-		echo "$perf_pid" >"$cgparent/a/cgroup.procs" 2>/dev/null
-		[ -n "$child" ] && echo "$child" >"$cgparent/b/cgroup.procs" 2>/dev/null
+		moved=0
+		echo "$perf_pid" >"$cgparent/a/cgroup.procs" 2>/dev/null && moved=1
+		[ -n "$child" ] && echo "$child" >"$cgparent/b/cgroup.procs" 2>/dev/null &&
+			moved=$((moved + 1))
 		wait "$perf_pid"
-		how=moved
+		how="moving $perf_pid and ${child:-?} ($moved of 2 moved)"
+		if [ "$moved" -ne 2 ]; then
+			say "skip pipe-cgroups: could not place both ends ($how)"
+			rmdir "$cgparent/a" "$cgparent/b" "$cgparent" 2>/dev/null
+			cgparent=
+			return
+		fi
 	fi
 	cat "$tmp/out" >&2
 	u=$(pipe_usec "$tmp/out")
