@@ -14,6 +14,9 @@
 #                   [--load L] [--reps R] [--perf] [--no-cost] [--out DIR]
 #                   [-- FAAS-NODE-BENCH-OPTIONS...]
 #
+# Generator options after "--" apply to every run, e.g. "-- --depth 4"
+# for the Kubernetes shape (kubepods/burstable/podN/ctr) or "-- --arrival
+# closed" for saturation.
 # Defaults: --per-cpu "1 2 4 8 16 32 64", 10 s per run, load 0.9,
 # 2 ms exponential requests, zipf 1, 4 workers per function (so that the
 # most popular function is not limited by its own workers at low

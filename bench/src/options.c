@@ -85,7 +85,8 @@ void options_usage(FILE *out, const char *prog)
 "Cgroups (cgroup v2 cpu controller, or the v1 cpu hierarchy):\n"
 "  --groups MODE        per-function|single|none (per-function)\n"
 "  --depth D            levels per function: 1 = parent/fN, 4 = parent/\n"
-"                       kubepods/burstable/podN/ctr like Kubernetes (1)\n"
+"                       kubepods/burstable/podN/ctr like Kubernetes (1);\n"
+"                       per-function groups only\n"
 "  --weight W           cpu.weight of every function group (1..10000)\n"
 "  --cpu-max-us Q       cpu.max quota per %u us period\n"
 "  --cgroup-root DIR    create our parent group below DIR\n"
@@ -342,10 +343,10 @@ int options_parse(struct bench_options *opts, int argc, char **argv)
 	}
 	if (opts->trace && opts->arrival != ARRIVAL_REPLAY)
 		opts->arrival = ARRIVAL_REPLAY;
-	if (opts->groups != GROUPS_PER_FUNCTION && (opts->depth > 1)) {
-		fprintf(stderr, "%s: --depth needs --groups per-function\n", prog);
-		return 2;
-	}
+	/* Depth shapes per-function groups only (so a sweep can pass one
+	 * set of options to both modes). */
+	if (opts->groups != GROUPS_PER_FUNCTION)
+		opts->depth = 1;
 	if (!opts->clients)
 		opts->clients = opts->workers;
 	if (opts->slo_us <= 0)
