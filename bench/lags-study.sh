@@ -145,10 +145,35 @@ awk -F '\t' 'NR == 1 { sub(/rep$/, "reps"); print; next }
 		print line "\t" n[order[j]] } }' "$tsv" >"$out/study-median.tsv"
 
 if [ -n "$cost" ] && [ -x "$here/lags-regress" ]; then
-	say "switch cost: perf bench sched pipe (one cgroup, two cgroups), stress-ng --switch"
-	"$here/lags-regress" --quick --label cost pipe pipe-cgroups switch \
-		>"$out/cost.txt" 2>"$out/cost.err"
+	say "switch cost: perf bench sched pipe (one cgroup, two cgroups) x5, stress-ng --switch"
+	: >"$out/cost.txt"
+	for i in 1 2 3 4 5; do
+		"$here/lags-regress" --quick --label cost --rep "$i" pipe pipe-cgroups \
+			>>"$out/cost.txt" 2>>"$out/cost.err"
+	done
+	"$here/lags-regress" --quick --label cost switch >>"$out/cost.txt" 2>>"$out/cost.err"
 fi
+
+# cost_summary: medians over the alternating pipe runs, and the median of
+# the per-repetition ratio two cgroups / one cgroup.
+cost_summary() {
+	awk '$3 == "pipe.usec_per_op" { one[$2] = $4 }
+	     $3 == "pipe_cgroups.usec_per_op" { two[$2] = $4 }
+	     $3 == "switch.ns_per_switch" { sw = $4 }
+	     function med(a,    n, i, j, t, v) {
+		n = 0; for (i in a) v[++n] = a[i]
+		for (i = 2; i <= n; i++) { t = v[i]; for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]; v[j + 1] = t }
+		return n ? (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2) : 0 }
+	     END {
+		for (r in one) if (r in two && one[r] > 0) ratio[r] = two[r] / one[r]
+		printf "  pipe round trip, one cgroup:  %.2f us (median of %d)\n", med(one), length(one)
+		printf "  pipe round trip, two cgroups: %.2f us\n", med(two)
+		printf "  two/one, per repetition:      %.2f (median)", med(ratio)
+		n = 0; for (r in ratio) printf "%s%.2f", (n++ ? " " : " ["), ratio[r]; if (n) printf "]"
+		printf "\n"
+		if (sw != "") printf "  stress-ng --switch:           %.0f ns per switch\n", sw
+	     }' "$1"
+}
 
 {
 	echo "lags-study: $(uname -r), $cpus CPUs, load $load, ${seconds}s per run, median of $reps"
@@ -169,7 +194,7 @@ fi
 				(v[k, "groups", 13] == "-" ? "-" : sprintf("%.1f", 100 * v[k, "groups", 13])),
 				(v[k, "flat", 13] == "-" ? "-" : sprintf("%.1f", 100 * v[k, "flat", 13]))
 		} }' "$out/study-median.tsv"
-	[ -s "$out/cost.txt" ] && { echo "switch cost:"; sed 's/^cost 1 /  /' "$out/cost.txt"; }
+	[ -s "$out/cost.txt" ] && { echo "switch cost:"; cost_summary "$out/cost.txt"; }
 } | tee "$out/study.txt"
 
 if command -v gnuplot >/dev/null 2>&1 && [ -x "$here/lags-plot" ]; then
