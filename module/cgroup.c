@@ -34,102 +34,15 @@
 #include <linux/workqueue.h>
 
 #include "lags.h"
+#include "cgroup.h"
 
-#define LAGS_PATH_LEN		192
 #define LAGS_RESCAN_MS		1000
 
-struct lags_cg_node {
-	struct hlist_node hnode;
-	u64 id;			/* cgroup id */
-	unsigned long gp;	/* reusable once this RCU grace period ended */
-	bool live;		/* in the hash */
-	bool used;		/* was live once: wait for gp before reuse */
-	u32 seen;		/* rescan generation that found the cgroup */
-	char path[LAGS_PATH_LEN];
-};
-
-struct lags_cg_ctr {
-	u64 sw_in;
-	u64 sw_out;
-	u64 cross_in;
-	u64 cross_out;
-	u64 wait_max_ns;
-};
-
-struct lags_cg_table {
-	unsigned int nr;		/* nodes; counters have nr + 1 */
-	unsigned int hbits;
-	unsigned int nr_live;
-	u32 gen;
-	struct hlist_head *heads;
-	struct lags_cg_node *nodes;
-	struct lags_cg_ctr **ctr;	/* [cpu][node], [cpu][nr] = other */
-};
-
-static struct lags_cg_table *lags_cgt;
+struct lags_cg_table *lags_cgt;
 static DEFINE_SPINLOCK(lags_cg_lock);
 static void lags_cg_rescan_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(lags_cg_rescan_work, lags_cg_rescan_fn);
 static bool lags_cg_running;
-
-static u64 lags_task_cg_id(struct task_struct *p)
-{
-	/*
-	 * The probe runs under the runqueue lock with preemption off, an
-	 * RCU read-side section: the task's css_set cannot be freed.
-	 */
-	struct cgroup_subsys_state *css = task_css_check(p, cpu_cgrp_id, true);
-
-	return cgroup_id(css->cgroup);
-}
-
-static struct lags_cg_node *lags_cg_find(struct lags_cg_table *t, u64 id)
-{
-	struct lags_cg_node *n;
-
-	hlist_for_each_entry_rcu(n, &t->heads[hash_64(id, t->hbits)], hnode)
-		if (READ_ONCE(n->id) == id)
-			return n;
-	return NULL;
-}
-
-static unsigned int lags_cg_index(struct lags_cg_table *t, u64 id)
-{
-	struct lags_cg_node *n = lags_cg_find(t, id);
-
-	return n ? n - t->nodes : t->nr;
-}
-
-/* sched_switch hot path: no allocation, no lock. */
-void lags_cg_switch(struct task_struct *prev, struct task_struct *next,
-		    bool cross, u64 wait_ns)
-{
-	struct lags_cg_table *t = READ_ONCE(lags_cgt);
-	bool prev_idle = is_idle_task(prev), next_idle = is_idle_task(next);
-	unsigned int ip = 0, in = 0;
-	struct lags_cg_ctr *c;
-
-	if (!t)
-		return;
-	c = t->ctr[smp_processor_id()];
-	/* Cross-group in a cgroup's row: a task of another group, not idle. */
-	cross = cross && !prev_idle && !next_idle;
-	if (!prev_idle) {
-		ip = lags_cg_index(t, lags_task_cg_id(prev));
-		c[ip].sw_out++;
-		if (cross)
-			c[ip].cross_out++;
-	}
-	if (!next_idle) {
-		in = (prev_idle || cross) ?
-			lags_cg_index(t, lags_task_cg_id(next)) : ip;
-		c[in].sw_in++;
-		if (cross)
-			c[in].cross_in++;
-		if (wait_ns > c[in].wait_max_ns)
-			c[in].wait_max_ns = wait_ns;
-	}
-}
 
 /* Reset IPI: this CPU's counters; the probe cannot run meanwhile. */
 void lags_cg_reset_local(void)

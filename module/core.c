@@ -28,6 +28,9 @@
 #include <trace/events/cgroup.h>
 
 #include "lags.h"
+#if LAGS_HAVE_CGROUPS
+#include "cgroup.h"
+#endif
 
 DEFINE_PER_CPU(struct lags_pcpu, lags_pcpu);
 /* Serialises settings, resets and cgroup table changes. */
@@ -55,6 +58,16 @@ unsigned int lags_cgroup_top = 32;
 module_param_named(cgroup_top, lags_cgroup_top, uint, 0444);
 MODULE_PARM_DESC(cgroup_top,
 		 "Rows shown in debugfs lags/cgroups (1..8192, default 32)");
+
+bool lags_track_wait = true;
+module_param_named(track_wait, lags_track_wait, bool, 0444);
+MODULE_PARM_DESC(track_wait,
+		 "Measure runnable waits (wait_max_us columns; default 1)");
+
+bool lags_track_cgroups = LAGS_HAVE_CGROUPS;
+module_param_named(track_cgroups, lags_track_cgroups, bool, 0444);
+MODULE_PARM_DESC(track_cgroups,
+		 "Count per cgroup (debugfs lags/cgroups; default 1)");
 
 static int lags_enable_param = -1;
 module_param_named(enable, lags_enable_param, int, 0444);
@@ -114,25 +127,6 @@ static inline bool lags_task_cross(struct task_struct *prev,
 #endif
 }
 
-static inline u64 lags_wait_ns(struct task_struct *next)
-{
-#ifdef CONFIG_SCHED_INFO
-	/*
-	 * sched_info_enqueue() stamped the rq clock when @next became
-	 * runnable; sched_info_arrive() clears it after this tracepoint.
-	 */
-	u64 queued = READ_ONCE(next->sched_info.last_queued);
-	s64 delta;
-
-	if (!queued || is_idle_task(next))
-		return 0;
-	delta = (s64)(local_clock() - queued);
-	return delta > 0 ? delta : 0;
-#else
-	return 0;
-#endif
-}
-
 static void lags_probe_switch(void *data, bool preempt,
 			      struct task_struct *prev,
 			      struct task_struct *next,
@@ -140,7 +134,8 @@ static void lags_probe_switch(void *data, bool preempt,
 {
 	struct lags_pcpu *s = this_cpu_ptr(&lags_pcpu);
 	bool cross = lags_task_cross(prev, next);
-	u64 wait = lags_wait_ns(next);
+	bool hit = prev == s->cur.task;
+	u64 wait = 0;
 
 	s->ctr[LAGS_SWITCHES]++;
 	/* The same test as __schedule() uses to pick nvcsw or nivcsw. */
@@ -154,11 +149,39 @@ static void lags_probe_switch(void *data, bool preempt,
 		s->ctr[LAGS_INTRA_GROUP]++;
 	if (is_idle_task(prev) || is_idle_task(next))
 		s->ctr[LAGS_IDLE]++;
-	if (wait > s->wait_max_ns)
-		s->wait_max_ns = wait;
-#if LAGS_HAVE_CGROUPS
-	lags_cg_switch(prev, next, cross, wait);
+#ifdef CONFIG_SCHED_INFO
+	/*
+	 * sched_info_arrive() added @prev's last runnable wait (enqueue to
+	 * getting the CPU, rq clock) to its run_delay right after the
+	 * switch that brought it in, when we noted run_delay.
+	 */
+	if (hit && READ_ONCE(lags_track_wait) && !is_idle_task(prev)) {
+		wait = prev->sched_info.run_delay - s->cur.run_delay;
+		if ((s64)wait < 0)
+			wait = 0;
+		if (wait > s->wait_max_ns)
+			s->wait_max_ns = wait;
+	}
 #endif
+#if LAGS_HAVE_CGROUPS
+	if (READ_ONCE(lags_track_cgroups))
+		lags_cg_switch(&s->cur, prev, next, cross, hit, wait);
+	else
+		s->cur.cgt = NULL;
+#endif
+	s->cur.task = next;
+#ifdef CONFIG_SCHED_INFO
+	s->cur.run_delay = next->sched_info.run_delay;
+#endif
+}
+
+/* With no probe attached: forget the tasks noted by lags_pcpu.cur. */
+static void lags_forget_cur(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		memset(&per_cpu(lags_pcpu, cpu).cur, 0, sizeof(struct lags_cur));
 }
 
 static void lags_tp_find(struct tracepoint *tp, void *priv)
@@ -218,6 +241,7 @@ int lags_set_observe(bool on)
 	if (on == lags_observe)
 		return 0;
 	if (on) {
+		lags_forget_cur();
 		lags_cg_start();
 		ret = lags_attach();
 		if (ret) {
@@ -447,6 +471,10 @@ static int __init lags_init(void)
 	    lags_cgroup_top > LAGS_CG_TOP_MAX) {
 		pr_err("cgroup_top=%u is out of range %u..%u\n",
 		       lags_cgroup_top, LAGS_CG_TOP_MIN, LAGS_CG_TOP_MAX);
+		return -EINVAL;
+	}
+	if (!LAGS_HAVE_CGROUPS && lags_track_cgroups) {
+		pr_err("track_cgroups=1 needs CONFIG_CGROUP_SCHED\n");
 		return -EINVAL;
 	}
 	if (lags_enable_param < -1) {

@@ -61,6 +61,30 @@ static int lags_set_top(unsigned int val)
 	return 0;
 }
 
+static unsigned int lags_get_track_wait(void)
+{
+	return READ_ONCE(lags_track_wait);
+}
+
+static int lags_set_track_wait(unsigned int val)
+{
+	WRITE_ONCE(lags_track_wait, val);
+	return 0;
+}
+
+static unsigned int lags_get_track_cgroups(void)
+{
+	return READ_ONCE(lags_track_cgroups);
+}
+
+static int lags_set_track_cgroups(unsigned int val)
+{
+	if (val && !LAGS_HAVE_CGROUPS)
+		return -EINVAL;
+	WRITE_ONCE(lags_track_cgroups, val);
+	return 0;
+}
+
 static const struct lags_knob lags_module_knobs[] = {
 	{ .name = "observe", .unit = "bool", .min = 0, .max = 1,
 	  .patch_idx = -1,
@@ -73,6 +97,12 @@ static const struct lags_knob lags_module_knobs[] = {
 	  .min = LAGS_CG_TOP_MIN, .max = LAGS_CG_TOP_MAX,
 	  .patch_idx = -1,
 	  .get = lags_get_top, .set = lags_set_top },
+	{ .name = "track_wait", .unit = "bool", .min = 0, .max = 1,
+	  .patch_idx = -1,
+	  .get = lags_get_track_wait, .set = lags_set_track_wait },
+	{ .name = "track_cgroups", .unit = "bool", .min = 0, .max = 1,
+	  .patch_idx = -1,
+	  .get = lags_get_track_cgroups, .set = lags_set_track_cgroups },
 };
 
 static unsigned int lags_knob_get(const struct lags_knob *k)
@@ -290,7 +320,7 @@ DEFINE_SHOW_ATTRIBUTE(lags_cgroups);
 /* Files of our own; a kernel tunable of the same name is not mirrored. */
 static const char * const lags_reserved[] = {
 	"mode", "enabled", "stats", "cgroups", "reset", "tunables",
-	"observe", "cgroup_slots", "cgroup_top",
+	"observe", "cgroup_slots", "cgroup_top", "track_wait", "track_cgroups",
 };
 
 static bool lags_name_reserved(const char *name)

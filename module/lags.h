@@ -38,9 +38,24 @@ enum lags_ctr {
 	LAGS_NR_CTRS,
 };
 
+/*
+ * The task this CPU switched in last, which is the next one to leave:
+ * its sched_info.run_delay then (the runnable wait is what the scheduler
+ * adds to it right after the switch) and its cgroup slot, so that its
+ * switch-out needs no clock read and no lookup.
+ */
+struct lags_cur {
+	struct task_struct *task;
+	u64 run_delay;
+	const void *cgt;	/* cgroup table of cg_idx; NULL: not known */
+	u64 cg_id;
+	unsigned int cg_idx;
+};
+
 struct lags_pcpu {
 	u64 ctr[LAGS_NR_CTRS];
-	u64 wait_max_ns;	/* longest runnable wait of a task switched in */
+	u64 wait_max_ns;	/* longest runnable wait, of a task that ran */
+	struct lags_cur cur;
 };
 
 DECLARE_PER_CPU(struct lags_pcpu, lags_pcpu);
@@ -53,6 +68,8 @@ extern struct mutex lags_mutex;
 extern bool lags_observe;
 extern unsigned int lags_cgroup_slots;
 extern unsigned int lags_cgroup_top;
+extern bool lags_track_wait;
+extern bool lags_track_cgroups;
 
 #define LAGS_CG_SLOTS_MIN	16
 #define LAGS_CG_SLOTS_MAX	8192
@@ -72,8 +89,6 @@ void lags_cg_exit(void);
 int lags_cg_resize(unsigned int slots);
 void lags_cg_start(void);
 void lags_cg_stop(void);
-void lags_cg_switch(struct task_struct *prev, struct task_struct *next,
-		    bool cross, u64 wait_ns);
 void lags_cg_reset_local(void);
 void lags_cg_mkdir(void *data, struct cgroup *cgrp, const char *path);
 void lags_cg_rmdir(void *data, struct cgroup *cgrp, const char *path);

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * lags.ko: the cgroup table (cgroup.c) and its part of the sched_switch
+ * probe, inlined into the probe (core.c).
+ */
+#ifndef _LAGS_CGROUP_H
+#define _LAGS_CGROUP_H
+
+#include <linux/cgroup.h>
+#include <linux/hash.h>
+#include <linux/rculist.h>
+#include <linux/sched.h>
+
+#include "lags.h"
+
+#define LAGS_PATH_LEN		192
+
+struct lags_cg_node {
+	struct hlist_node hnode;
+	u64 id;			/* cgroup id */
+	unsigned long gp;	/* reusable once this RCU grace period ended */
+	bool live;		/* in the hash */
+	bool used;		/* was live once: wait for gp before reuse */
+	u32 seen;		/* rescan generation that found the cgroup */
+	char path[LAGS_PATH_LEN];
+};
+
+struct lags_cg_ctr {
+	u64 sw_in;
+	u64 sw_out;
+	u64 cross_in;
+	u64 cross_out;
+	u64 wait_max_ns;
+};
+
+struct lags_cg_table {
+	unsigned int nr;		/* nodes; counters have nr + 1 */
+	unsigned int hbits;
+	unsigned int nr_live;
+	u32 gen;
+	struct hlist_head *heads;
+	struct lags_cg_node *nodes;
+	struct lags_cg_ctr **ctr;	/* [cpu][node], [cpu][nr] = other */
+};
+
+extern struct lags_cg_table *lags_cgt;
+
+static __always_inline u64 lags_task_cg_id(struct task_struct *p)
+{
+	/*
+	 * The probe runs under the runqueue lock with preemption off, an
+	 * RCU read-side section: the task's css_set cannot be freed.
+	 */
+	struct cgroup_subsys_state *css = task_css_check(p, cpu_cgrp_id, true);
+
+	return cgroup_id(css->cgroup);
+}
+
+static __always_inline struct lags_cg_node *
+lags_cg_find(struct lags_cg_table *t, u64 id)
+{
+	struct lags_cg_node *n;
+
+	hlist_for_each_entry_rcu(n, &t->heads[hash_64(id, t->hbits)], hnode)
+		if (READ_ONCE(n->id) == id)
+			return n;
+	return NULL;
+}
+
+static __always_inline unsigned int
+lags_cg_index(struct lags_cg_table *t, u64 id)
+{
+	struct lags_cg_node *n = lags_cg_find(t, id);
+
+	return n ? n - t->nodes : t->nr;
+}
+
+/*
+ * sched_switch hot path: no allocation, no lock.  @cur is the CPU's note
+ * of the task switched in last (@prev when @hit) and of its slot; a slot
+ * is trusted while the table is the same and the node still has the
+ * cgroup id (a removed node is reused only after a grace period).
+ */
+static __always_inline void
+lags_cg_switch(struct lags_cur *cur, struct task_struct *prev,
+	       struct task_struct *next, bool cross, bool hit, u64 wait_ns)
+{
+	struct lags_cg_table *t = READ_ONCE(lags_cgt);
+	bool prev_idle = is_idle_task(prev), next_idle = is_idle_task(next);
+	unsigned int ip = 0, in;
+	struct lags_cg_ctr *c;
+	u64 id = 0;
+
+	if (!t) {
+		cur->cgt = NULL;
+		return;
+	}
+	c = t->ctr[smp_processor_id()];
+	/* Cross-group in a cgroup's row: a task of another group, not idle. */
+	cross = cross && !prev_idle && !next_idle;
+	if (!prev_idle) {
+		if (hit && cur->cgt == t &&
+		    (cur->cg_idx == t->nr ||
+		     READ_ONCE(t->nodes[cur->cg_idx].id) == cur->cg_id)) {
+			ip = cur->cg_idx;
+			id = cur->cg_id;
+		} else {
+			id = lags_task_cg_id(prev);
+			ip = lags_cg_index(t, id);
+		}
+		c[ip].sw_out++;
+		if (cross)
+			c[ip].cross_out++;
+		if (wait_ns > c[ip].wait_max_ns)
+			c[ip].wait_max_ns = wait_ns;
+	}
+	if (next_idle) {
+		cur->cgt = NULL;
+		return;
+	}
+	/* Same task group as @prev: same cgroup, same slot. */
+	if (prev_idle || cross) {
+		id = lags_task_cg_id(next);
+		in = lags_cg_index(t, id);
+	} else {
+		in = ip;
+	}
+	c[in].sw_in++;
+	if (cross)
+		c[in].cross_in++;
+	cur->cgt = t;
+	cur->cg_idx = in;
+	cur->cg_id = id;
+}
+
+#endif /* _LAGS_CGROUP_H */
