@@ -16,7 +16,8 @@
 # the ratios of the rounds (min/median/max) the summary has the ratio of
 # the fastest runs, min(with) / min(without), which is what the test
 # checks: the goal is 1.02; under TCG on a shared host the test
-# fails only above LAGS_OVERHEAD_MAX (default 1.05).  The figures are
+# fails only above LAGS_OVERHEAD_MAX (default 1.10: host noise alone moves
+# the ratios by 5-10%; QEMU -icount gives exact figures).  The figures are
 # what to look at.
 #
 #   LAGS_OVERHEAD_ROUNDS  rounds (default 15)
@@ -30,7 +31,7 @@ command -v perf >/dev/null || tap_skip_all "no perf"
 lags_loaded && lags_unload
 rounds=${LAGS_OVERHEAD_ROUNDS:-15}
 loops=${LAGS_OVERHEAD_LOOPS:-5000}
-max=${LAGS_OVERHEAD_MAX:-1.05}
+max=${LAGS_OVERHEAD_MAX:-1.10}
 
 # usecs per pipe operation (one round trip, two switches)
 run() {
