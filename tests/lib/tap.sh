@@ -51,25 +51,18 @@ tap_is() {
 	fi
 }
 
-# tap_le DESC A B: ok when the integer A <= B.
-tap_le() {
-	if [ "$2" -le "$3" ] 2>/dev/null; then
+# tap_int DESC A OP B: ok when the integer comparison "A OP B" holds
+# (OP is a test(1) operator: -lt -le -eq -ge -gt -ne).
+tap_int() {
+	if [ "$2" "$3" "$4" ] 2>/dev/null; then
 		tap_result 0 "$1"
 	else
 		tap_result 1 "$1"
-		tap_diag "  $2 is not <= $3"
+		tap_diag "  not: $2 $3 $4"
 	fi
 }
-
-# tap_lt DESC A B: ok when the integer A < B.
-tap_lt() {
-	if [ "$2" -lt "$3" ] 2>/dev/null; then
-		tap_result 0 "$1"
-	else
-		tap_result 1 "$1"
-		tap_diag "  $2 is not < $3"
-	fi
-}
+tap_le() { tap_int "$1" "$2" -le "$3"; }
+tap_lt() { tap_int "$1" "$2" -lt "$3"; }
 
 tap_skip() {
 	TAP_N=$((TAP_N + 1))
