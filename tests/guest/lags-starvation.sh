@@ -6,13 +6,20 @@
 # against a constant stream of light groups (workers that serve a few
 # requests and leave, replaced by fresh groups), offered load above the
 # CPU's capacity.  With all LAGS mechanisms on and a 30 ms starvation
-# bound, no task of any group may wait (schedstats wait_max) longer than
-# the bound plus two ticks plus twice the worst stall of the virtual CPU
-# itself.  The stall is measured by cyclictest on the other CPU during the
-# run: under TCG on a busy host a vCPU can stop for tens of milliseconds,
-# and that time counts as waiting in the guest.  When the stalls exceed
-# half the bound, the wait checks are skipped (with the figures).  The same mix with the guard
-# bit cleared is run for comparison (reported, not checked).
+# bound, no group may wait longer than the bound plus two ticks plus twice
+# the worst stall of the virtual CPU itself.  Light groups have one task:
+# their wait is its schedstats wait_max.  The heavy group's wait is the
+# longest time in which none of its threads made progress (measured by
+# the threads; a single thread's wait_max is longer, as the threads share
+# the group's turns, and is reported only).
+#
+# The stall is measured by cyclictest (every 5 ms, on the same CPU)
+# during the run: under TCG on a busy host a vCPU can stop for tens of
+# milliseconds, and that time counts as waiting in the guest.  When the
+# stalls exceed the bound, the wait checks are skipped (with the figures).
+# The same mix with the guard bit cleared is run first, for comparison
+# (reported, not checked).  The key is switched on once; the runs differ
+# in kernel.sched_lags_mode only.
 
 n=0
 ok()   { n=$((n + 1)); echo "ok $n - $*"; }
@@ -36,10 +43,9 @@ field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 run() {	# run MODE: one adversarial run with LAGS on in MODE
 	echo "$1" > $P/sched_lags_mode
 	echo $bound_us > $P/sched_lags_guard_us
-	echo 1 > $P/sched_lags
 	stall=0
-	if [ $cpu -gt 0 ] && command -v cyclictest >/dev/null; then
-		cyclictest -q -t1 -a0 -p90 -i1000 -D$((secs + 1)) > $res/cyclic-$1.txt 2>&1 &
+	if command -v cyclictest >/dev/null; then
+		cyclictest -q -t1 -a$cpu -p99 -i5000 -D$((secs + 1)) > $res/cyclic-$1.txt 2>&1 &
 		cpid=$!
 	fi
 	# Load 0.6 of two CPUs is 1.2 of the one CPU everything runs on.
@@ -50,24 +56,24 @@ run() {	# run MODE: one adversarial run with LAGS on in MODE
 		wait $cpid
 		stall=$(sed -n 's/.*Max: *\([0-9]*\).*/\1/p' $res/cyclic-$1.txt | head -n1)
 	fi
-	echo 0 > $P/sched_lags
 	echo "$line stall_us=${stall:-0}"
 }
 
+echo 1 > $P/sched_lags
 line=$(run 11)
 echo "# guard off (mode 11): $line"
 line=$(run 15)
 echo "# guard on (mode 15): $line"
 w=$(field wait_max_us "$line")
-h=$(field heavy_wait_max_us "$line")
+h=$(field heavy_gap_max_us "$line")
 r=$(field requests "$line")
 s=$(field stall_us "$line")
 s=${s:-0}
 # A wait can span more than one vCPU stall: allow two.
 limit=$((bound_us + 2 * hz_ms * 1000 + 2 * s))
 check "adversarial mix served requests ($r)" [ "${r:-0}" -gt 0 ]
-if [ "$s" -gt $((bound_us / 2)) ]; then
-	why="vCPU stalls of ${s}us on this host exceed half the bound: wait_max cannot verify it"
+if [ "$s" -gt $bound_us ]; then
+	why="vCPU stalls of ${s}us on this host exceed the bound: wait_max cannot verify it"
 	n=$((n + 1)); echo "ok $n - light groups never waited past the bound (${w}us) # SKIP $why"
 	n=$((n + 1)); echo "ok $n - heavy group never waited past the bound (${h}us) # SKIP $why"
 else
@@ -75,6 +81,7 @@ else
 	check "heavy group never waited past the bound (${h}us <= ${limit}us)" [ "${h:-999999999}" -le $limit ]
 fi
 
+echo 0 > $P/sched_lags
 echo 50000 > $P/sched_lags_guard_us
 echo 15 > $P/sched_lags_mode
 echo 0 > $P/sched_schedstats

@@ -183,14 +183,26 @@ static pid_t spawn_worker(int id)
 }
 
 static volatile int heavy_stop;
+static uint64_t heavy_last, heavy_gap_max;
 
+/*
+ * Spin, and track the longest time in which no thread of the heavy group
+ * made progress: the group's own wait (its threads share its turns, so a
+ * thread's wait_max can be longer than the group's).
+ */
 static void *heavy_thread(void *arg)
 {
-	volatile unsigned long x = 0;
-
 	(void)arg;
-	while (!heavy_stop)
-		x++;
+	while (!heavy_stop) {
+		uint64_t t = now_ns(CLOCK_MONOTONIC);
+		uint64_t last = __atomic_exchange_n(&heavy_last, t, __ATOMIC_RELAXED);
+		uint64_t max = __atomic_load_n(&heavy_gap_max, __ATOMIC_RELAXED);
+
+		while (last && t > last && t - last > max &&
+		       !__atomic_compare_exchange_n(&heavy_gap_max, &max, t - last, 0,
+						    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			;
+	}
 	return NULL;
 }
 
@@ -210,6 +222,12 @@ static void heavy_group(int rfd)
 	heavy_stop = 1;
 	for (i = 0; i < heavy && i < 64; i++)
 		pthread_join(t[i], NULL);
+	{
+		struct reply r = { .kind = 2, .wait_max_us = heavy_gap_max / 1000 };
+
+		if (write(rep_fd[1], &r, sizeof(r)) != sizeof(r))
+			_exit(1);
+	}
 	_exit(0);
 }
 
@@ -270,7 +288,7 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	uint64_t start, end, next, ctxt0, ctxt1, nvcsw = 0, nivcsw = 0;
-	uint64_t served = 0, wait_max = 0, heavy_wait = 0, *lat;
+	uint64_t served = 0, wait_max = 0, heavy_wait = 0, heavy_gap = 0, *lat;
 	int ncpu = sysconf(_SC_NPROCESSORS_ONLN), i, alive, hpipe[2] = { -1, -1 };
 	size_t nlat = 0;
 	double rate;
@@ -382,6 +400,7 @@ int main(int argc, char **argv)
 	if (hpid) {
 		heavy_wait = threads_wait_max_us(hpid);
 		close(hpipe[1]);
+		alive++;		/* its final report comes with the workers' */
 	}
 
 	/* Stop workers: a zero request, then collect their reports. */
@@ -402,6 +421,11 @@ int main(int argc, char **argv)
 				lat[nlat++] = r.done_ns - r.sent_ns;
 			continue;
 		}
+		if (r.kind == 2) {
+			heavy_gap = r.wait_max_us;
+			alive--;
+			continue;
+		}
 		nvcsw += r.nvcsw;
 		nivcsw += r.nivcsw;
 		served += r.served;
@@ -417,21 +441,24 @@ int main(int argc, char **argv)
 		 "{\"groups\": %d, \"depth\": %d, \"seconds\": %d, \"load\": %.2f, "
 		 "\"work_us\": %ld, \"requests\": %llu, \"nvcsw\": %llu, \"nivcsw\": %llu, "
 		 "\"ctxt\": %llu, \"p50_us\": %llu, \"p99_us\": %llu, "
-		 "\"wait_max_us\": %llu, \"heavy_wait_max_us\": %llu}",
+		 "\"wait_max_us\": %llu, \"heavy_wait_max_us\": %llu, "
+		 "\"heavy_gap_max_us\": %llu}",
 		 groups, depth, seconds, load, work_us,
 		 (unsigned long long)served, (unsigned long long)nvcsw,
 		 (unsigned long long)nivcsw,
 		 (unsigned long long)(ctxt1 - ctxt0),
 		 (unsigned long long)(nlat ? lat[nlat / 2] / 1000 : 0),
 		 (unsigned long long)(nlat ? lat[nlat * 99 / 100] / 1000 : 0),
-		 (unsigned long long)wait_max, (unsigned long long)heavy_wait);
+		 (unsigned long long)wait_max, (unsigned long long)heavy_wait,
+		 (unsigned long long)heavy_gap);
 	printf("requests=%llu nvcsw=%llu nivcsw=%llu ctxt=%llu p50_us=%llu p99_us=%llu "
-	       "wait_max_us=%llu heavy_wait_max_us=%llu\n",
+	       "wait_max_us=%llu heavy_wait_max_us=%llu heavy_gap_max_us=%llu\n",
 	       (unsigned long long)served, (unsigned long long)nvcsw,
 	       (unsigned long long)nivcsw, (unsigned long long)(ctxt1 - ctxt0),
 	       (unsigned long long)(nlat ? lat[nlat / 2] / 1000 : 0),
 	       (unsigned long long)(nlat ? lat[nlat * 99 / 100] / 1000 : 0),
-	       (unsigned long long)wait_max, (unsigned long long)heavy_wait);
+	       (unsigned long long)wait_max, (unsigned long long)heavy_wait,
+	       (unsigned long long)heavy_gap);
 	if (json) {
 		FILE *f = fopen(json, "w");
 
