@@ -48,7 +48,7 @@ bench=$here/faas-node-bench
 stats=$here/ab-stats
 [ -x "$stats" ] || stats=$(command -v ab-stats) || die "ab-stats not found"
 
-reps=5 seconds=20 configs= out= aa= quick= regress=
+reps=5 seconds=20 configs='' out='' aa='' quick='' regress=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1; shift ;;
@@ -103,7 +103,7 @@ samples=$out/samples.txt
 rep=1
 while [ "$rep" -le "$reps" ]; do
 	# Rotate the order so no configuration always runs first.
-	i=0 order= tail=
+	i=0 order='' tail=''
 	for c in $runnable; do
 		if [ "$i" -lt $(((rep - 1) % nconf)) ]; then tail="$tail $c"; else order="$order $c"; fi
 		i=$((i + 1))

@@ -26,7 +26,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 bench=$here/faas-node-bench
 [ -x "$bench" ] || bench=$(command -v faas-node-bench) || die "faas-node-bench not found"
 
-configs="stock lags slice3ms onegroup" lo=0.1 hi=1.2 steps=6 seconds=10 slo= out=
+configs="stock lags slice3ms onegroup" lo=0.1 hi=1.2 steps=6 seconds=10 slo='' out=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) steps=4 seconds=3; shift ;;

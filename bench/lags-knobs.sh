@@ -30,8 +30,6 @@
 # off, but it live-patches kernel text each time, which has crashed
 # multi-threaded TCG guests: int3 in update_curr).
 
-KNOBS_CONFIGS="stock lags slice3ms slice100ms norun2parity onegroup"
-
 knobs_init() {
 	knobs_debug=/sys/kernel/debug
 	if [ ! -e "$knobs_debug/sched" ] && [ "$(id -u)" = 0 ]; then
@@ -39,7 +37,7 @@ knobs_init() {
 	fi
 	knobs_lags_ctl=/proc/sys/kernel/sched_lags
 	knobs_mode_ctl=/proc/sys/kernel/sched_lags_mode
-	knobs_orig_mode=
+	knobs_orig_mode=''
 	[ -w "$knobs_mode_ctl" ] && knobs_orig_mode=$(cat "$knobs_mode_ctl" 2>/dev/null)
 	knobs_switch=${KNOBS_SWITCH:-}
 	if [ -z "$knobs_switch" ]; then
@@ -48,16 +46,16 @@ knobs_init() {
 	fi
 	knobs_slice_ctl=$knobs_debug/sched/base_slice_ns
 	knobs_features_ctl=$knobs_debug/sched/features
-	knobs_orig_lags= knobs_orig_slice= knobs_orig_r2p=
+	knobs_orig_lags='' knobs_orig_slice='' knobs_orig_r2p=''
 	[ -w "$knobs_lags_ctl" ] && knobs_orig_lags=$(cat "$knobs_lags_ctl" 2>/dev/null)
 	[ -w "$knobs_slice_ctl" ] && knobs_orig_slice=$(cat "$knobs_slice_ctl" 2>/dev/null)
 	knobs_features=$(cat "$knobs_features_ctl" 2>/dev/null)
-	knobs_session_lags=
+	knobs_session_lags=''
 	if [ "$knobs_switch" = mode ] && [ -n "$knobs_orig_mode" ] && [ -n "$knobs_orig_lags" ]; then
 		# The key goes on once, now, before any load runs.
 		echo 0 >"$knobs_mode_ctl" && echo 1 >"$knobs_lags_ctl" && knobs_session_lags=1
 	fi
-	knobs_anchor=
+	knobs_anchor=''
 	knobs_cg2=$(awk '{ for (i = 7; i < NF; i++) if ($i == "-") break }
 		$(i + 1) == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
 	if [ -n "$knobs_cg2" ] && [ "$(id -u)" = 0 ] &&
@@ -87,10 +85,10 @@ knobs_finish() {
 	if [ -n "$knobs_session_lags" ]; then
 		echo "$knobs_orig_lags" >"$knobs_lags_ctl" 2>/dev/null
 		echo "$knobs_orig_mode" >"$knobs_mode_ctl" 2>/dev/null
-		knobs_session_lags=
+		knobs_session_lags=''
 	fi
 	[ -n "$knobs_anchor" ] && rmdir "$knobs_anchor" 2>/dev/null
-	knobs_anchor=
+	knobs_anchor=''
 	:
 }
 
@@ -137,7 +135,7 @@ knobs_apply() {
 # knobs_runnable "A B ...": the configurations this kernel can run; notes
 # the others on stderr.
 knobs_runnable() {
-	knobs_ok=
+	knobs_ok=''
 	for knobs_c in $1; do
 		knobs_apply "$knobs_c" >/dev/null 2>&1
 		case $? in

@@ -21,7 +21,7 @@ term="set terminal pngcairo size 1000,640 noenhanced font ',10'"
 plot_ab() {
 	[ -s "$dir/ab.tsv" ] || die "$dir/ab.tsv missing: run lags-ab first"
 	# Latency CDF: repetition 1 of every configuration.
-	plots=
+	plots=''
 	for f in "$dir"/*-1.hist.csv; do
 		[ -f "$f" ] || continue
 		c=$(basename "$f" -1.hist.csv)
@@ -55,10 +55,10 @@ plot_ab() {
 		for (m = 0; m < nm; m++) printf "%s ", mname[m] > "/dev/stderr"
 	     }' "$dir/ab.tsv" >"$dir/ratios.dat" 2>"$dir/ratios.names"
 	xtics=$(awk -F '\t' 'NR > 1 && !seen[$2]++ { printf "%s\"%s\" %d", (n++ ? ", " : ""), $2, n - 1 }' "$dir/ab.tsv")
-	i=0 plots=
+	i=0 plots=''
 	for m in $(cat "$dir/ratios.names"); do
 		# Labels once, from the first series, at the group centres.
-		tic=
+		tic=''
 		plots="$plots${plots:+, }'$dir/ratios.dat' index $i using 1:2:3:4$tic with yerrorbars pt 7 ps 1.2 title '$m'"
 		i=$((i + 1))
 	done
@@ -120,7 +120,7 @@ plot_study() {
 
 plot_capacity() {
 	[ -s "$dir/points.txt" ] || die "$dir/points.txt missing: run lags-capacity first"
-	plots=
+	plots=''
 	for c in $(awk '{ print $1 }' "$dir/points.txt" | awk '!seen[$0]++'); do
 		awk -v c="$c" '$1 == c { print $2, $3 / 1e6 }' "$dir/points.txt" | sort -n >"$dir/capacity-$c.dat"
 		plots="$plots${plots:+, }'$dir/capacity-$c.dat' using 1:2 with linespoints lw 2 pt 7 title '$c'"

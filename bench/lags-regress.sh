@@ -24,7 +24,7 @@ prog=lags-regress
 say() { printf '[%s] %s\n' "$prog" "$*" >&2; }
 usage() { sed -n '/^# Usage/,/^# Default/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
-label=regress rep=1 quick=
+label=regress rep=1 quick=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1; shift ;;
@@ -45,7 +45,7 @@ else
 fi
 cpus=$(nproc)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lags-regress.XXXXXX") || exit 1
-cgparent=
+cgparent=''
 
 emit() { echo "$label $rep $1 $2"; }
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -114,7 +114,7 @@ make_pipe_groups() {
 # no CONFIG_PROC_CHILDREN).
 child_of() {
 	for st in /proc/[0-9]*/stat; do
-		read -r c_pid c_comm c_state c_ppid c_rest <"$st" 2>/dev/null || continue
+		read -r c_pid _ _ c_ppid _ <"$st" 2>/dev/null || continue
 		[ "$c_ppid" = "$1" ] && { echo "$c_pid"; return; }
 	done
 }
@@ -130,7 +130,7 @@ run_pipe_cgroups() {
 		# perf without -G: move the two processes ourselves.
 		pin perf bench sched pipe -l "$pipe_loops" >"$tmp/out" 2>&1 &
 		perf_pid=$!
-		child=
+		child=''
 		i=0
 		while [ -z "$child" ] && [ "$i" -lt 100 ]; do
 			child=$(child_of "$perf_pid")
@@ -147,7 +147,7 @@ run_pipe_cgroups() {
 		if [ "$moved" -ne 2 ]; then
 			say "skip pipe-cgroups: could not place both ends ($how)"
 			rmdir "$cgparent/a" "$cgparent/b" "$cgparent" 2>/dev/null
-			cgparent=
+			cgparent=''
 			return
 		fi
 	fi
@@ -156,7 +156,7 @@ run_pipe_cgroups() {
 	[ -n "$u" ] && emit "pipe_cgroups.usec_per_op" "$u"
 	say "pipe-cgroups: placement by $how"
 	rmdir "$cgparent/a" "$cgparent/b" "$cgparent" 2>/dev/null
-	cgparent=
+	cgparent=''
 }
 
 run_switch() {

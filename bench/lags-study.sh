@@ -37,7 +37,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 bench=$here/faas-node-bench
 [ -x "$bench" ] || bench=$(command -v faas-node-bench) || die "faas-node-bench not found"
 
-per_cpu="1 2 4 8 16 32 64" seconds=10 load=0.9 use_perf= cost=1 out= reps=1
+per_cpu="1 2 4 8 16 32 64" seconds=10 load=0.9 use_perf='' cost=1 out='' reps=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) per_cpu="1 4 16 64" seconds=4 load=0.6; shift ;;
@@ -94,7 +94,7 @@ for k in $per_cpu; do
 		[ "$mode" = flat ] && opt="--groups single"
 		base=$out/$mode-$k-$rep
 		say "rep $rep/$reps: $k cgroups per CPU ($n functions), $mode"
-		perf_pid=
+		perf_pid=''
 		if [ -n "$use_perf" ]; then
 			perf record -a -e cpu-clock -F 499 -o "$base.perf.data" -- \
 				sleep "$(awk -v s="$seconds" 'BEGIN { print (s > 2 ? s - 1 : s) }')" \
