@@ -12,13 +12,13 @@
 # load and unload is then safe under multi-threaded TCG (see
 # pin_tracepoints in module-lib.sh for what goes wrong otherwise).
 #
-# Host load stalls the guest's vCPU and only ever adds time, so besides
-# the ratios of the rounds (min/median/max) the summary has the ratio of
-# the fastest runs, min(with) / min(without), which is what the test
-# checks: the issue's goal is 1.02; under TCG on a shared host the test
-# fails only above LAGS_OVERHEAD_MAX (default 1.10: host noise alone moves
-# the ratios by 5-10%; QEMU -icount gives exact figures).  The figures are
-# what to look at.
+# The summary has the ratios of the rounds (min/median/max), the ratio of
+# the fastest runs, min(with) / min(without), and the means.  The issue's
+# goal is 1.02, but wall-clock time under TCG on a shared host moves single
+# rounds by 2x and the medians by 5-10%, so this test only guards against
+# gross regressions: it fails when the median ratio is above
+# LAGS_OVERHEAD_MAX (default 1.10).  Exact figures need QEMU's -icount
+# (guest instructions as time); Documentation/module.rst has them.
 #
 #   LAGS_OVERHEAD_ROUNDS  rounds (default 15)
 #   LAGS_OVERHEAD_LOOPS   pipe round trips per run (default 5000)
@@ -81,9 +81,9 @@ summary=$(awk -v k="$LAGS_VARIANT" -v l="$loops" '
 		       sa / n, sb / n
 	}' "$out")
 echo "$summary" | tee -a /results/module-overhead.txt | sed 's/^/# /'
-best=$(echo "$summary" | sed 's/.*us\/op, ratio \([0-9.]*\);.*/\1/')
+median=$(echo "$summary" | sed 's/.* median \([0-9.]*\) .*/\1/')
 tap_is "all $rounds rounds measured" "$(awk '$1 > 0 && $2 > 0' "$out" | wc -l)" "$rounds"
-tap_check "fastest-run overhead ratio $best <= $max (goal 1.02)" \
-	awk -v m="$best" -v x="$max" 'BEGIN { exit !(m > 0 && m <= x) }'
+tap_check "median overhead ratio $median <= $max (a gross-regression check; goal 1.02, see Documentation/module.rst)" \
+	awk -v m="$median" -v x="$max" 'BEGIN { exit !(m > 0 && m <= x) }'
 rm -f "$out"
 tap_done
