@@ -12,7 +12,8 @@
  *
  * Prints one line of key=value pairs (and writes it as JSON with --json):
  * requests served, worker voluntary and involuntary switches, system-wide
- * context switches (/proc/stat ctxt), latency p50/p99, and the largest
+ * context switches (/proc/stat ctxt, from the first request until every
+ * worker has reported), latency p50/p99, and the largest
  * schedstats wait_max of any worker or heavy thread (needs
  * kernel.sched_schedstats=1).
  *
@@ -396,7 +397,6 @@ int main(int argc, char **argv)
 			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
 		}
 	}
-	ctxt1 = proc_stat_ctxt();
 	if (hpid) {
 		heavy_wait = threads_wait_max_us(hpid);
 		close(hpipe[1]);
@@ -435,6 +435,8 @@ int main(int argc, char **argv)
 	}
 	while (wait(NULL) > 0)
 		;
+	/* All requests sent have been served (or dropped): the whole run. */
+	ctxt1 = proc_stat_ctxt();
 
 	qsort(lat, nlat, sizeof(*lat), cmp_u64);
 	snprintf(out, sizeof(out),
