@@ -15,9 +15,9 @@
 # The summary has the ratios of the rounds (min/median/max), the ratio of
 # the fastest runs, min(with) / min(without), and the means.  The issue's
 # goal is 1.02, but wall-clock time under TCG on a shared host moves single
-# rounds by 2x and the medians by 5-10%, so this test only guards against
+# rounds by 2x and the medians by 10%, so this test only guards against
 # gross regressions: it fails when the median ratio is above
-# LAGS_OVERHEAD_MAX (default 1.10).  Exact figures need QEMU's -icount
+# LAGS_OVERHEAD_MAX (default 1.25).  Exact figures need QEMU's -icount
 # (guest instructions as time); Documentation/module.rst has them.
 #
 #   LAGS_OVERHEAD_ROUNDS  rounds (default 15)
@@ -31,7 +31,7 @@ command -v perf >/dev/null || tap_skip_all "no perf"
 lags_loaded && lags_unload
 rounds=${LAGS_OVERHEAD_ROUNDS:-15}
 loops=${LAGS_OVERHEAD_LOOPS:-5000}
-max=${LAGS_OVERHEAD_MAX:-1.10}
+max=${LAGS_OVERHEAD_MAX:-1.25}
 
 # usecs per pipe operation (one round trip, two switches)
 run() {
