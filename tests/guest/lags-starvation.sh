@@ -6,11 +6,13 @@
 # against a constant stream of light groups (workers that serve a few
 # requests and leave, replaced by fresh groups), offered load above the
 # CPU's capacity.  With all LAGS mechanisms on and a 30 ms starvation
-# bound, no group may wait longer than the bound plus two ticks at each of
-# the two levels it competes at (its parent lags-adv against root tasks
-# such as the dispatcher and fresh forks, then itself inside lags-adv:
-# the guard bounds the wait per level), plus twice the worst stall of the
-# virtual CPU itself.  Light groups have one task:
+# bound, no group may wait longer than what the guard guarantees at each
+# of the two levels it competes at (its parent lags-adv against root
+# tasks such as the dispatcher and fresh forks, then itself inside
+# lags-adv): the bound plus one tick per other runnable group at that
+# level (groups past the bound are served oldest first, one turn of at
+# least a tick each, as there is no HRTICK), plus twice the worst stall of
+# the virtual CPU itself.  Light groups have one task:
 # their wait is its schedstats wait_max.  The heavy group's wait is the
 # longest time in which none of its threads made progress (measured by
 # the threads; a single thread's wait_max is longer, as the threads share
@@ -39,6 +41,7 @@ mkdir -p $res
 hz_ms=4				# CONFIG_HZ_250
 bound_us=30000
 secs=5
+groups=6
 ncpu=$(grep -c ^processor /proc/cpuinfo)
 cpu=$((ncpu - 1))
 field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
@@ -52,7 +55,7 @@ run() {	# run MODE: one adversarial run with LAGS on in MODE
 		cpid=$!
 	fi
 	# Load 0.6 of two CPUs is 1.2 of the one CPU everything runs on.
-	line=$(taskset -c $cpu lags-wakeload --groups 6 --heavy 2 --churn 4 \
+	line=$(taskset -c $cpu lags-wakeload --groups $groups --heavy 2 --churn 4 \
 		--seconds $secs --load $(awk "BEGIN { print 1.2 / $ncpu }") \
 		--work-us 3000 --cgroot $CG/lags-adv --json $res/mode-$1.json)
 	if [ -n "$cpid" ]; then
@@ -72,10 +75,11 @@ h=$(field heavy_gap_max_us "$line")
 r=$(field requests "$line")
 s=$(field stall_us "$line")
 s=${s:-0}
-# Two levels (lags-adv at the root, the group inside it); a wait can span
-# more than one vCPU stall: allow two.
-levels=2
-limit=$((levels * (bound_us + 2 * hz_ms * 1000) + 2 * s))
+# Inside lags-adv: up to groups + heavy + one churned newcomer runnable;
+# at the root: lags-adv and a few root tasks.  A wait can span more than
+# one vCPU stall: allow two.
+tick=$((hz_ms * 1000))
+limit=$((bound_us + (groups + 2) * tick + bound_us + 2 * tick + 2 * s))
 check "adversarial mix served requests ($r)" [ "${r:-0}" -gt 0 ]
 if [ "$s" -gt $bound_us ]; then
 	why="vCPU stalls of ${s}us on this host exceed the bound: wait_max cannot verify it"
