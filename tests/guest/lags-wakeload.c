@@ -196,10 +196,23 @@ static void *heavy_thread(void *arg)
 	(void)arg;
 	while (!heavy_stop) {
 		uint64_t t = now_ns(CLOCK_MONOTONIC);
-		uint64_t last = __atomic_exchange_n(&heavy_last, t, __ATOMIC_RELAXED);
-		uint64_t max = __atomic_load_n(&heavy_gap_max, __ATOMIC_RELAXED);
+		uint64_t last = __atomic_load_n(&heavy_last, __ATOMIC_RELAXED);
+		uint64_t max;
 
-		while (last && t > last && t - last > max &&
+		/*
+		 * Only move heavy_last forward: a thread preempted between
+		 * reading the clock and storing it must not store a stale
+		 * time (the other thread ran meanwhile).
+		 */
+		do {
+			if (t <= last)
+				break;
+		} while (!__atomic_compare_exchange_n(&heavy_last, &last, t, 0,
+						      __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+		if (!last || t <= last)
+			continue;
+		max = __atomic_load_n(&heavy_gap_max, __ATOMIC_RELAXED);
+		while (t - last > max &&
 		       !__atomic_compare_exchange_n(&heavy_gap_max, &max, t - last, 0,
 						    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
 			;
