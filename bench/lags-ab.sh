@@ -38,15 +38,12 @@
 set -u
 
 prog=lags-ab
-say() { printf '[%s] %s\n' "$prog" "$*" >&2; }
-die() { printf '[%s] error: %s\n' "$prog" "$*" >&2; exit 1; }
 usage() { sed -n '/^# Usage/,/^# Every knob/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 here=$(cd "$(dirname "$0")" && pwd)
-bench=$here/faas-node-bench
-[ -x "$bench" ] || bench=$(command -v faas-node-bench) || die "faas-node-bench not found"
-stats=$here/ab-stats
-[ -x "$stats" ] || stats=$(command -v ab-stats) || die "ab-stats not found"
+. "$here/lags-common"
+bench=$(find_tool faas-node-bench) || exit 1
+stats=$(find_tool ab-stats) || exit 1
 
 reps=5 seconds=20 configs='' out='' aa='' quick='' regress=''
 while [ $# -gt 0 ]; do

@@ -18,13 +18,11 @@
 set -u
 
 prog=lags-capacity
-say() { printf '[%s] %s\n' "$prog" "$*" >&2; }
-die() { printf '[%s] error: %s\n' "$prog" "$*" >&2; exit 1; }
 usage() { sed -n '/^# Usage/,/^# Defaults/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 here=$(cd "$(dirname "$0")" && pwd)
-bench=$here/faas-node-bench
-[ -x "$bench" ] || bench=$(command -v faas-node-bench) || die "faas-node-bench not found"
+. "$here/lags-common"
+bench=$(find_tool faas-node-bench) || exit 1
 
 configs="stock lags slice3ms onegroup" lo=0.1 hi=1.2 steps=6 seconds=10 slo='' out=''
 while [ $# -gt 0 ]; do

@@ -29,13 +29,11 @@
 set -u
 
 prog=lags-study
-say() { printf '[%s] %s\n' "$prog" "$*" >&2; }
-die() { printf '[%s] error: %s\n' "$prog" "$*" >&2; exit 1; }
 usage() { sed -n '/^# Usage/,/^# Defaults/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 here=$(cd "$(dirname "$0")" && pwd)
-bench=$here/faas-node-bench
-[ -x "$bench" ] || bench=$(command -v faas-node-bench) || die "faas-node-bench not found"
+. "$here/lags-common"
+bench=$(find_tool faas-node-bench) || exit 1
 
 per_cpu="1 2 4 8 16 32 64" seconds=10 load=0.9 use_perf='' cost=1 out='' reps=1
 while [ $# -gt 0 ]; do
