@@ -76,7 +76,7 @@ int option_list_has(const char *list, const char *word)
 	return 0;
 }
 
-static int file_has_word(const char *path, const char *word)
+int cgroup_file_has_word(const char *path, const char *word)
 {
 	char buf[1024], *tok, *save;
 	FILE *f = fopen(path, "r");
@@ -147,7 +147,7 @@ int cgroup_find_cpu_mount(const char *mountinfo_path,
 		if (strcmp(entry.fstype, "cgroup2") == 0 && !found_v2) {
 			snprintf(controllers, sizeof(controllers),
 				 "%s/cgroup.controllers", entry.mount_point);
-			if (file_has_word(controllers, "cpu")) {
+			if (cgroup_file_has_word(controllers, "cpu")) {
 				found_v2 = 1;
 				snprintf(v2_point, sizeof(v2_point), "%s",
 					 entry.mount_point);

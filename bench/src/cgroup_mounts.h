@@ -27,6 +27,11 @@ struct mountinfo_entry {
 int mountinfo_parse_line(const char *line, struct mountinfo_entry *entry);
 /* Whether a comma-separated option list holds the word. */
 int option_list_has(const char *list, const char *word);
+/*
+ * Whether the first line of a cgroup file (cgroup.controllers,
+ * cgroup.subtree_control) holds the word; 0 when it cannot be read.
+ */
+int cgroup_file_has_word(const char *path, const char *word);
 
 /*
  * Picks the cpu cgroup mount from a mountinfo file and our cgroup from

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "cgroup_mounts.h"
 #include "cgroup_tree.h"
 #include "clock.h"
 
@@ -39,23 +40,6 @@ int cgroup_join(const char *dir, char *err, size_t errlen)
 
 	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
 	return write_text_file(path, "0", err, errlen);
-}
-
-static int file_has_word(const char *path, const char *word)
-{
-	char buf[1024], *tok, *save;
-	FILE *f = fopen(path, "r");
-	int found = 0;
-
-	if (!f)
-		return 0;
-	if (fgets(buf, sizeof(buf), f))
-		for (tok = strtok_r(buf, " \n", &save); tok;
-		     tok = strtok_r(NULL, " \n", &save))
-			if (strcmp(tok, word) == 0)
-				found = 1;
-	fclose(f);
-	return found;
 }
 
 static int remember(struct cgroup_tree *tree, const char *path)
@@ -96,7 +80,7 @@ static int make_group(struct cgroup_tree *tree, const char *path,
 	}
 	if (enable_cpu_below && tree->version == 2) {
 		snprintf(control, sizeof(control), "%s/cgroup.subtree_control", path);
-		if (!file_has_word(control, "cpu") &&
+		if (!cgroup_file_has_word(control, "cpu") &&
 		    write_text_file(control, "+cpu", err, errlen))
 			return -1;
 	}
@@ -231,14 +215,14 @@ int cgroup_tree_create(struct cgroup_tree *tree, const struct cgroup_mount *moun
 	}
 	if (tree->version == 2) {
 		snprintf(control, sizeof(control), "%s/cgroup.controllers", tree->base);
-		if (!file_has_word(control, "cpu")) {
+		if (!cgroup_file_has_word(control, "cpu")) {
 			snprintf(err, errlen, "%s does not offer the cpu controller",
 				 tree->base);
 			return -1;
 		}
 		snprintf(control, sizeof(control), "%s/cgroup.subtree_control",
 			 tree->base);
-		if (!file_has_word(control, "cpu")) {
+		if (!cgroup_file_has_word(control, "cpu")) {
 			if (write_text_file(control, "+cpu", err, errlen))
 				return -1;
 			tree->base_cpu_enabled_by_us = 1;
