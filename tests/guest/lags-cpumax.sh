@@ -7,10 +7,7 @@
 # quota (plus one period of slack) over a few seconds; same check with
 # LAGS off for comparison.
 
-n=0
-ok()   { n=$((n + 1)); echo "ok $n - $*"; }
-nok()  { n=$((n + 1)); echo "not ok $n - $*"; }
-check() { d=$1; shift; if "$@"; then ok "$d"; else nok "$d"; fi; }
+. "$(dirname "$0")/../lib/tap.sh"
 
 P=/proc/sys/kernel
 CG=/sys/fs/cgroup
@@ -56,11 +53,11 @@ for state in 0 1; do
 	label=off
 	[ $state = 1 ] && label=on
 	echo "# LAGS $label: capped group used ${used}us of ${el}us (allowed ${allowed}us)"
-	check "cpu.max honoured with LAGS $label (${used}us <= ${allowed}us)" [ "$used" -le "$allowed" ]
-	check "capped group did run with LAGS $label (${used}us > 0)" [ "$used" -gt 0 ]
+	tap_check "cpu.max honoured with LAGS $label (${used}us <= ${allowed}us)" [ "$used" -le "$allowed" ]
+	tap_check "capped group did run with LAGS $label (${used}us > 0)" [ "$used" -gt 0 ]
 done
 echo 0 > $P/sched_lags
 
 for d in $T/l* $T/capped; do rmdir $d 2>/dev/null; done
 rmdir $T 2>/dev/null
-echo "1..$n"
+tap_done

@@ -12,10 +12,7 @@
 # a property of the machine (TCG), not of LAGS: it is reported as a skip
 # for both states.  Failing only with LAGS on is a failure.
 
-n=0
-ok()   { n=$((n + 1)); echo "ok $n - $*"; }
-nok()  { n=$((n + 1)); echo "not ok $n - $*"; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+. "$(dirname "$0")/../lib/tap.sh"
 
 P=/proc/sys/kernel
 CG=/sys/fs/cgroup
@@ -26,8 +23,8 @@ mkdir -p $tmp /results/lags-selftest-cpu
 : > $tmp/skipped
 
 if ! command -v test_cpu >/dev/null 2>&1; then
-	skip "test_cpu with LAGS off and on" "test_cpu not in PATH (run scripts/selftests-build)"
-	echo "1..$n"
+	tap_skip "test_cpu with LAGS off and on" "test_cpu not in PATH (run scripts/selftests-build)"
+	tap_done
 	exit 0
 fi
 
@@ -66,21 +63,21 @@ echo 0 > $P/sched_lags
 
 for t in $(sort -u $tmp/off.all $tmp/on.all); do
 	if grep -qx "$t" $tmp/skipped; then
-		skip "$t" "skipped by test_cpu itself"
+		tap_skip "$t" "skipped by test_cpu itself"
 		continue
 	fi
 	poff=0 pon=0
 	grep -qx "$t" $tmp/off.pass && poff=1
 	grep -qx "$t" $tmp/on.pass && pon=1
 	if [ $poff = 0 ] && [ $pon = 0 ]; then
-		skip "$t with LAGS off" "fails with LAGS off too (timing under TCG)"
-		skip "$t with LAGS on" "fails with LAGS off too (timing under TCG)"
+		tap_skip "$t with LAGS off" "fails with LAGS off too (timing under TCG)"
+		tap_skip "$t with LAGS on" "fails with LAGS off too (timing under TCG)"
 		continue
 	fi
-	if [ $poff = 1 ]; then ok "$t with LAGS off"; else
-		skip "$t with LAGS off" "failed with LAGS off only (timing under TCG)"; fi
-	if [ $pon = 1 ]; then ok "$t with LAGS on"; else nok "$t with LAGS on"; fi
+	if [ $poff = 1 ]; then tap_result 0 "$t with LAGS off"; else
+		tap_skip "$t with LAGS off" "failed with LAGS off only (timing under TCG)"; fi
+	if [ $pon = 1 ]; then tap_result 0 "$t with LAGS on"; else tap_result 1 "$t with LAGS on"; fi
 done
-[ -s $tmp/off.all ] || nok "test_cpu reported results"
+[ -s $tmp/off.all ] || tap_result 1 "test_cpu reported results"
 
-echo "1..$n"
+tap_done

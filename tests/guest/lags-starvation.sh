@@ -26,10 +26,7 @@
 # (reported, not checked).  The key is switched on once; the runs differ
 # in kernel.sched_lags_mode only.
 
-n=0
-ok()   { n=$((n + 1)); echo "ok $n - $*"; }
-nok()  { n=$((n + 1)); echo "not ok $n - $*"; }
-check() { d=$1; shift; if "$@"; then ok "$d"; else nok "$d"; fi; }
+. "$(dirname "$0")/../lib/tap.sh"
 
 P=/proc/sys/kernel
 CG=/sys/fs/cgroup
@@ -80,14 +77,14 @@ s=${s:-0}
 # one vCPU stall: allow two.
 tick=$((hz_ms * 1000))
 limit=$((bound_us + (groups + 2) * tick + bound_us + 2 * tick + 2 * s))
-check "adversarial mix served requests ($r)" [ "${r:-0}" -gt 0 ]
+tap_check "adversarial mix served requests ($r)" [ "${r:-0}" -gt 0 ]
 if [ "$s" -gt $bound_us ]; then
 	why="vCPU stalls of ${s}us on this host exceed the bound: wait_max cannot verify it"
-	n=$((n + 1)); echo "ok $n - light groups never waited past the bound (${w}us) # SKIP $why"
-	n=$((n + 1)); echo "ok $n - heavy group never waited past the bound (${h}us) # SKIP $why"
+	tap_skip "light groups never waited past the bound (${w}us)" "$why"
+	tap_skip "heavy group never waited past the bound (${h}us)" "$why"
 else
-	check "light groups never waited past the bound (${w}us <= ${limit}us)" [ "${w:-999999999}" -le $limit ]
-	check "heavy group never waited past the bound (${h}us <= ${limit}us)" [ "${h:-999999999}" -le $limit ]
+	tap_check "light groups never waited past the bound (${w}us <= ${limit}us)" [ "${w:-999999999}" -le $limit ]
+	tap_check "heavy group never waited past the bound (${h}us <= ${limit}us)" [ "${h:-999999999}" -le $limit ]
 fi
 
 echo 0 > $P/sched_lags
@@ -96,4 +93,4 @@ echo 15 > $P/sched_lags_mode
 echo 0 > $P/sched_schedstats
 for d in $CG/lags-adv/*; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
 rmdir $CG/lags-adv 2>/dev/null
-echo "1..$n"
+tap_done

@@ -19,11 +19,7 @@
 # load, default 0.9), LAGS_SW_MODES (modes run with the key on, default
 # "0 15"; "0 1 2 3 8 15" for an ablation; the last one is checked).
 
-n=0
-ok()   { n=$((n + 1)); echo "ok $n - $*"; }
-nok()  { n=$((n + 1)); echo "not ok $n - $*"; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-check() { d=$1; shift; if "$@"; then ok "$d"; else nok "$d"; fi; }
+. "$(dirname "$0")/../lib/tap.sh"
 
 P=/proc/sys/kernel
 CG=/sys/fs/cgroup
@@ -115,31 +111,31 @@ echo 0 > $P/sched_lags
 # on, no mechanism; interleaved) and against the key-off run.
 last=$(echo $modes | awk '{ print $NF }')
 eval "r0=\$req_0 roff=\$req_off ron=\$req_$last"
-check "requests served with LAGS off ($roff), mode 0 (${r0:-none}) and mode $last ($ron)" \
+tap_check "requests served with LAGS off ($roff), mode 0 (${r0:-none}) and mode $last ($ron)" \
 	[ "$roff" -gt 0 ] && [ "$ron" -gt 0 ]
 ng=$(ls -d $CG/lags-sw/g*/cpu.weight 2>/dev/null | wc -l)
-check "each function has its own cpu cgroup ($ng of $groups)" [ "$ng" -eq "$groups" ]
+tap_check "each function has its own cpu cgroup ($ng of $groups)" [ "$ng" -eq "$groups" ]
 for base in off 0; do
 	case " off $modes " in *" $base "*) ;; *) continue ;; esac
 	[ "$base" = "$last" ] && continue
 	eval "a=\$(per \$sw_$base \$req_$base) b=\$(per \$sw_$last \$req_$last)"
-	check "worker switches per request: mode $last ($b/1000) < 0.9 x $base ($a/1000)" \
+	tap_check "worker switches per request: mode $last ($b/1000) < 0.9 x $base ($a/1000)" \
 		[ $((b * 10)) -lt $((a * 9)) ]
 	eval "a=\$(per \$ctxt_$base \$req_$base) b=\$(per \$ctxt_$last \$req_$last)"
-	check "all switches per request (/proc/stat): mode $last ($b/1000) < $base ($a/1000)" \
+	tap_check "all switches per request (/proc/stat): mode $last ($b/1000) < $base ($a/1000)" \
 		[ "$b" -lt "$a" ]
 	if [ $mod = 1 ]; then
 		eval "a=\$(per \$cross_$base \$req_$base) b=\$(per \$cross_$last \$req_$last)"
-		check "cross-group switches per request: mode $last ($b/1000) < 0.9 x $base ($a/1000)" \
+		tap_check "cross-group switches per request: mode $last ($b/1000) < 0.9 x $base ($a/1000)" \
 			[ $((b * 10)) -lt $((a * 9)) ]
 	else
-		skip "cross-group switches per request against $base" "lags.ko not loaded"
+		tap_skip "cross-group switches per request against $base" "lags.ko not loaded"
 	fi
 done
 if [ $mod = 1 ]; then
-	check "LAGS counters stay still with the key off ($ev_off)" [ "$ev_off" -eq 0 ]
+	tap_check "LAGS counters stay still with the key off ($ev_off)" [ "$ev_off" -eq 0 ]
 	eval "e=\$ev_$last"
-	check "LAGS counters move with mode $last ($e)" [ "$e" -gt 0 ]
+	tap_check "LAGS counters move with mode $last ($e)" [ "$e" -gt 0 ]
 	rmmod lags 2>/dev/null
 fi
 
@@ -149,4 +145,4 @@ for d in $CG/lags-sw/g*; do
 done
 rmdir $CG/lags-sw 2>/dev/null
 
-echo "1..$n"
+tap_done

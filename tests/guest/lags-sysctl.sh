@@ -8,10 +8,7 @@
 # flipped; the cpu.lags cgroup file exists, defaults to 1, refuses bad
 # input and is absent on the root.
 
-n=0
-ok()   { n=$((n + 1)); echo "ok $n - $*"; }
-nok()  { n=$((n + 1)); echo "not ok $n - $*"; }
-check() { d=$1; shift; if "$@"; then ok "$d"; else nok "$d"; fi; }
+. "$(dirname "$0")/../lib/tap.sh"
 
 P=/proc/sys/kernel
 rd() { cat "$P/$1" 2>/dev/null; }
@@ -21,11 +18,11 @@ wr() { (echo "$2" > "$P/$1") 2>/dev/null; }
 # name default min max (a here-document: the loop runs in this shell)
 while read -r name def min max; do
 	if [ ! -f "$P/$name" ]; then
-		nok "$name exists"
+		tap_result 1 "$name exists"
 		continue
 	fi
-	ok "$name exists"
-	check "$name defaults to $def" [ "$(rd "$name")" = "$def" ]
+	tap_result 0 "$name exists"
+	tap_check "$name defaults to $def" [ "$(rd "$name")" = "$def" ]
 
 	old=$(rd "$name")
 	bad="$((max + 1)) -1 abc 99999999999"
@@ -41,12 +38,12 @@ while read -r name def min max; do
 			refused=0
 		fi
 	done
-	check "$name refuses out-of-range and malformed values, old value stays" [ $refused = 1 ]
+	tap_check "$name refuses out-of-range and malformed values, old value stays" [ $refused = 1 ]
 
 	# A value in range is taken (for sched_lags only 0, the key stays off).
 	if [ "$name" = sched_lags ]; then good=0; else good=$(((min + max) / 2)); fi
-	check "$name accepts $good" wr "$name" "$good"
-	check "$name reads back $good" [ "$(rd "$name")" = "$good" ]
+	tap_check "$name accepts $good" wr "$name" "$good"
+	tap_check "$name reads back $good" [ "$(rd "$name")" = "$good" ]
 	wr "$name" "$old"
 done <<EOT
 sched_lags 0 0 1
@@ -62,7 +59,7 @@ EOT
 flips=1
 wr sched_lags 1 && [ "$(rd sched_lags)" = 1 ] || flips=0
 wr sched_lags 0 && [ "$(rd sched_lags)" = 0 ] || flips=0
-check "kernel.sched_lags flips on and off" [ $flips = 1 ]
+tap_check "kernel.sched_lags flips on and off" [ $flips = 1 ]
 
 # cpu.lags
 CG=/sys/fs/cgroup
@@ -70,14 +67,14 @@ grep -q " $CG cgroup2 " /proc/mounts || mount -t cgroup2 none $CG
 echo +cpu > $CG/cgroup.subtree_control 2>/dev/null
 G=$CG/lags-sysctl-test
 mkdir -p $G
-check "cpu.lags exists in a cpu cgroup" [ -f $G/cpu.lags ]
-check "cpu.lags is absent on the root" [ ! -e $CG/cpu.lags ]
-check "cpu.lags defaults to 1" [ "$(cat $G/cpu.lags 2>/dev/null)" = 1 ]
-check "cpu.lags accepts 0" sh -c "echo 0 > $G/cpu.lags" 2>/dev/null
-check "cpu.lags reads back 0" [ "$(cat $G/cpu.lags 2>/dev/null)" = 0 ]
+tap_check "cpu.lags exists in a cpu cgroup" [ -f $G/cpu.lags ]
+tap_check "cpu.lags is absent on the root" [ ! -e $CG/cpu.lags ]
+tap_check "cpu.lags defaults to 1" [ "$(cat $G/cpu.lags 2>/dev/null)" = 1 ]
+tap_check "cpu.lags accepts 0" sh -c "echo 0 > $G/cpu.lags" 2>/dev/null
+tap_check "cpu.lags reads back 0" [ "$(cat $G/cpu.lags 2>/dev/null)" = 0 ]
 if (echo 2 > $G/cpu.lags) 2>/dev/null; then r=0; else r=1; fi
-check "cpu.lags refuses 2" [ $r = 1 ]
-check "cpu.lags keeps 0 after a bad write" [ "$(cat $G/cpu.lags 2>/dev/null)" = 0 ]
+tap_check "cpu.lags refuses 2" [ $r = 1 ]
+tap_check "cpu.lags keeps 0 after a bad write" [ "$(cat $G/cpu.lags 2>/dev/null)" = 0 ]
 rmdir $G
 
-echo "1..$n"
+tap_done
