@@ -69,15 +69,10 @@ if [ -n "$quick" ]; then
 fi
 [ -n "$configs" ] || configs="stock lags slice3ms slice100ms norun2parity onegroup"
 [ -n "$aa" ] && configs="$configs stock-again"
-if [ -z "$out" ]; then
-	if [ -d /results ]; then out=/results/ab; else out=./lags-ab-$(date +%Y%m%d-%H%M%S); fi
-fi
-mkdir -p "$out" || die "cannot create $out"
+out=$(out_dir "$out" ab) || exit 1
 
 . "$here/lags-knobs"
-knobs_init
-trap 'knobs_finish' EXIT
-trap 'say "interrupted: knobs restored"; knobs_finish; exit 130' INT TERM HUP
+knobs_begin
 runnable=$(knobs_runnable "$configs") || die "unknown configuration in '$configs'"
 for c in $configs; do
 	case " $runnable " in *" $c "*) ;; *) echo "$c skipped: no knob" >>"$out/skipped.txt" ;; esac

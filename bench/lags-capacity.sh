@@ -44,15 +44,10 @@ case $steps in ''|*[!0-9]*) say "--steps wants a number"; exit 2 ;; esac
 awk -v a="$lo" -v b="$hi" 'BEGIN { exit !(a + 0 > 0 && b + 0 > a + 0) }' ||
 	{ say "need 0 < --lo < --hi"; exit 2; }
 [ -n "$slo" ] && set -- --slo-us "$slo" "$@"
-if [ -z "$out" ]; then
-	if [ -d /results ]; then out=/results/capacity; else out=./lags-capacity-$(date +%Y%m%d-%H%M%S); fi
-fi
-mkdir -p "$out" || die "cannot create $out"
+out=$(out_dir "$out" capacity) || exit 1
 
 . "$here/lags-knobs"
-knobs_init
-trap 'knobs_finish' EXIT
-trap 'say "interrupted: knobs restored"; knobs_finish; exit 130' INT TERM HUP
+knobs_begin
 runnable=$(knobs_runnable "$configs") || die "unknown configuration in '$configs'"
 
 # run_at CONFIG LOAD: 0 when the SLO holds; appends to points.txt.

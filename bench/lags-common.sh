@@ -16,3 +16,18 @@ find_tool() {
 		command -v "$1" || die "$1 not found"
 	fi
 }
+
+# out_dir DIR NAME: print DIR, or by default /results/NAME in a test
+# guest and ./lags-NAME-TIME elsewhere; the directory is created.
+out_dir() {
+	_dir=$1
+	if [ -z "$_dir" ]; then
+		if [ -d /results ]; then
+			_dir=/results/$2
+		else
+			_dir=./lags-$2-$(date +%Y%m%d-%H%M%S)
+		fi
+	fi
+	mkdir -p "$_dir" || die "cannot create $_dir"
+	echo "$_dir"
+}

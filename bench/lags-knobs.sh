@@ -5,7 +5,9 @@
 # every knob back as it was found.
 #
 #   knobs_init            remember the current values (mounts debugfs if
-#                         needed); installs no trap, the caller does
+#                         needed); installs no trap
+#   knobs_begin           knobs_init, and traps that run knobs_finish at
+#                         exit and on INT, TERM and HUP (exit 130)
 #   knobs_apply CONFIG    applies it; prints extra faas-node-bench options;
 #                         status 1 when this kernel lacks the knob, 2 when
 #                         CONFIG is unknown
@@ -29,6 +31,12 @@
 # "key" flips kernel.sched_lags itself around every run (true zero-cost
 # off, but it live-patches kernel text each time, which has crashed
 # multi-threaded TCG guests: int3 in update_curr).
+
+knobs_begin() {
+	knobs_init
+	trap 'knobs_finish' EXIT
+	trap 'say "interrupted: knobs restored"; knobs_finish; exit 130' INT TERM HUP
+}
 
 knobs_init() {
 	knobs_debug=/sys/kernel/debug

@@ -55,10 +55,7 @@ case $reps in ''|*[!0-9]*|0) say "--reps wants a positive number, not '$reps'"; 
 for k in $per_cpu; do
 	case $k in ''|*[!0-9]*|0) say "--per-cpu wants positive numbers, not '$k'"; exit 2 ;; esac
 done
-if [ -z "$out" ]; then
-	if [ -d /results ]; then out=/results/study; else out=./lags-study-$(date +%Y%m%d-%H%M%S); fi
-fi
-mkdir -p "$out" || die "cannot create $out"
+out=$(out_dir "$out" study) || exit 1
 set -- --workers 4 "$@"
 cpus=$(nproc)
 [ -n "$use_perf" ] && ! command -v perf >/dev/null 2>&1 && { say "no perf: --perf ignored"; use_perf=; }
