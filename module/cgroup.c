@@ -62,6 +62,74 @@ static void lags_cg_zero_node(struct lags_cg_table *t, unsigned int idx)
 		memset(&t->ctr[cpu][idx], 0, sizeof(struct lags_cg_ctr));
 }
 
+/* The node of @p's cgroup, or NULL (the "(other)" row); sets *id. */
+static struct lags_cg_node *lags_cg_node_of(struct lags_cg_table *t,
+					    struct task_struct *p, u64 *id)
+{
+	*id = lags_task_cg_id(p);
+	return lags_cg_find(t, *id);
+}
+
+static unsigned int lags_cg_idx(struct lags_cg_table *t,
+				const struct lags_cg_node *n)
+{
+	return n ? n - t->nodes : t->nr;
+}
+
+/* lags_cg_switch() for lookups, idle and the first switch of a CPU. */
+notrace void lags_cg_switch_slow(struct lags_cur *cur,
+				 struct task_struct *prev,
+				 struct task_struct *next, bool prev_idle,
+				 bool next_idle, bool cross, bool hit,
+				 u64 wait_ns)
+{
+	struct lags_cg_table *t = READ_ONCE(lags_cgt);
+	struct lags_cg_node *node = NULL;
+	unsigned int ip = 0, in;
+	struct lags_cg_ctr *c;
+	u64 id = 0;
+
+	if (!t) {
+		cur->cgt = NULL;
+		return;
+	}
+	c = t->ctr[raw_smp_processor_id()];
+	if (!prev_idle) {
+		if (hit && cur->cgt == t &&
+		    (!cur->node || READ_ONCE(cur->node->id) == cur->cg_id)) {
+			ip = cur->cg_idx;
+			node = cur->node;
+			id = cur->cg_id;
+		} else {
+			node = lags_cg_node_of(t, prev, &id);
+			ip = lags_cg_idx(t, node);
+		}
+		c[ip].sw_out++;
+		if (cross)
+			c[ip].cross_out++;
+		if (wait_ns > c[ip].wait_max_ns)
+			c[ip].wait_max_ns = wait_ns;
+	}
+	if (next_idle) {
+		cur->cgt = NULL;
+		return;
+	}
+	/* Same task group as @prev: same cgroup, same slot. */
+	if (prev_idle || cross) {
+		node = lags_cg_node_of(t, next, &id);
+		in = lags_cg_idx(t, node);
+	} else {
+		in = ip;
+	}
+	c[in].sw_in++;
+	if (cross)
+		c[in].cross_in++;
+	cur->cgt = t;
+	cur->node = node;
+	cur->cg_idx = in;
+	cur->cg_id = id;
+}
+
 /* With lags_cg_lock held. */
 static struct lags_cg_node *lags_cg_add_locked(struct lags_cg_table *t,
 					       u64 id, const char *path)

@@ -67,70 +67,41 @@ lags_cg_find(struct lags_cg_table *t, u64 id)
 	return NULL;
 }
 
-static __always_inline unsigned int
-lags_cg_index(struct lags_cg_table *t, u64 id)
-{
-	struct lags_cg_node *n = lags_cg_find(t, id);
-
-	return n ? n - t->nodes : t->nr;
-}
+void lags_cg_switch_slow(struct lags_cur *cur, struct task_struct *prev,
+			 struct task_struct *next, bool prev_idle,
+			 bool next_idle, bool cross, bool hit, u64 wait_ns);
 
 /*
  * sched_switch hot path: no allocation, no lock.  @cur is the CPU's note
  * of the task switched in last (@prev when @hit) and of its slot; a slot
  * is trusted while the table is the same and the node still has the
  * cgroup id (a removed node is reused only after a grace period).
+ *
+ * The common case, a switch between two tasks of one group whose slot is
+ * noted, is done here; everything else (lookups, idle) out of line in
+ * lags_cg_switch_slow(), which keeps this path short of registers.
+ * @cross: tasks of two groups, neither idle.
  */
 static __always_inline void
 lags_cg_switch(struct lags_cur *cur, struct task_struct *prev,
-	       struct task_struct *next, bool cross, bool hit, u64 wait_ns)
+	       struct task_struct *next, bool prev_idle, bool next_idle,
+	       bool cross, bool hit, u64 wait_ns)
 {
 	struct lags_cg_table *t = READ_ONCE(lags_cgt);
-	bool prev_idle = is_idle_task(prev), next_idle = is_idle_task(next);
-	unsigned int ip = 0, in;
 	struct lags_cg_ctr *c;
-	u64 id = 0;
 
-	if (!t) {
-		cur->cgt = NULL;
+	if (likely(t && hit && !cross && !prev_idle && !next_idle &&
+		   cur->cgt == t &&
+		   (!cur->node || READ_ONCE(cur->node->id) == cur->cg_id))) {
+		c = &t->ctr[raw_smp_processor_id()][cur->cg_idx];
+		c->sw_out++;
+		c->sw_in++;
+		if (wait_ns > c->wait_max_ns)
+			c->wait_max_ns = wait_ns;
 		return;
 	}
-	c = t->ctr[smp_processor_id()];
-	/* Cross-group in a cgroup's row: a task of another group, not idle. */
-	cross = cross && !prev_idle && !next_idle;
-	if (!prev_idle) {
-		if (hit && cur->cgt == t &&
-		    (cur->cg_idx == t->nr ||
-		     READ_ONCE(t->nodes[cur->cg_idx].id) == cur->cg_id)) {
-			ip = cur->cg_idx;
-			id = cur->cg_id;
-		} else {
-			id = lags_task_cg_id(prev);
-			ip = lags_cg_index(t, id);
-		}
-		c[ip].sw_out++;
-		if (cross)
-			c[ip].cross_out++;
-		if (wait_ns > c[ip].wait_max_ns)
-			c[ip].wait_max_ns = wait_ns;
-	}
-	if (next_idle) {
-		cur->cgt = NULL;
-		return;
-	}
-	/* Same task group as @prev: same cgroup, same slot. */
-	if (prev_idle || cross) {
-		id = lags_task_cg_id(next);
-		in = lags_cg_index(t, id);
-	} else {
-		in = ip;
-	}
-	c[in].sw_in++;
-	if (cross)
-		c[in].cross_in++;
-	cur->cgt = t;
-	cur->cg_idx = in;
-	cur->cg_id = id;
+	lags_cg_switch_slow(cur, prev, next, prev_idle, next_idle, cross,
+			    hit, wait_ns);
 }
 
 #endif /* _LAGS_CGROUP_H */

@@ -127,17 +127,22 @@ static inline bool lags_task_cross(struct task_struct *prev,
 #endif
 }
 
-static void lags_probe_switch(void *data, bool preempt,
-			      struct task_struct *prev,
-			      struct task_struct *next,
-			      unsigned int prev_state)
+/*
+ * Per switch: one of voluntary/involuntary, cross_group and idle when
+ * they apply; "switches" and "intra_group" follow from those
+ * (lags_snapshot()), so the probe does not count them.
+ */
+static notrace void lags_probe_switch(void *data, bool preempt,
+				      struct task_struct *prev,
+				      struct task_struct *next,
+				      unsigned int prev_state)
 {
 	struct lags_pcpu *s = this_cpu_ptr(&lags_pcpu);
 	bool cross = lags_task_cross(prev, next);
+	bool prev_idle = is_idle_task(prev), next_idle = is_idle_task(next);
 	bool hit = prev == s->cur.task;
 	u64 wait = 0;
 
-	s->ctr[LAGS_SWITCHES]++;
 	/* The same test as __schedule() uses to pick nvcsw or nivcsw. */
 	if (!preempt && prev_state)
 		s->ctr[LAGS_VOLUNTARY]++;
@@ -145,9 +150,7 @@ static void lags_probe_switch(void *data, bool preempt,
 		s->ctr[LAGS_INVOLUNTARY]++;
 	if (cross)
 		s->ctr[LAGS_CROSS_GROUP]++;
-	else
-		s->ctr[LAGS_INTRA_GROUP]++;
-	if (is_idle_task(prev) || is_idle_task(next))
+	if (prev_idle || next_idle)
 		s->ctr[LAGS_IDLE]++;
 #ifdef CONFIG_SCHED_INFO
 	/*
@@ -155,7 +158,7 @@ static void lags_probe_switch(void *data, bool preempt,
 	 * getting the CPU, rq clock) to its run_delay right after the
 	 * switch that brought it in, when we noted run_delay.
 	 */
-	if (hit && READ_ONCE(lags_track_wait) && !is_idle_task(prev)) {
+	if (hit && READ_ONCE(lags_track_wait) && !prev_idle) {
 		wait = prev->sched_info.run_delay - s->cur.run_delay;
 		if ((s64)wait < 0)
 			wait = 0;
@@ -165,7 +168,8 @@ static void lags_probe_switch(void *data, bool preempt,
 #endif
 #if LAGS_HAVE_CGROUPS
 	if (READ_ONCE(lags_track_cgroups))
-		lags_cg_switch(&s->cur, prev, next, cross, hit, wait);
+		lags_cg_switch(&s->cur, prev, next, prev_idle, next_idle,
+			       cross && !prev_idle && !next_idle, hit, wait);
 	else
 		s->cur.cgt = NULL;
 #endif
@@ -338,6 +342,15 @@ static void lags_snapshot_cpu(void *arg)
 	*snap->out = *this_cpu_ptr(&lags_pcpu);
 }
 
+/* The counters the probe leaves out: every switch is one or the other. */
+static void lags_derive(struct lags_pcpu *s)
+{
+	s->ctr[LAGS_SWITCHES] = s->ctr[LAGS_VOLUNTARY] +
+				s->ctr[LAGS_INVOLUNTARY];
+	s->ctr[LAGS_INTRA_GROUP] = s->ctr[LAGS_SWITCHES] -
+				   s->ctr[LAGS_CROSS_GROUP];
+}
+
 /*
  * Copy one CPU's counters (and, patched, the kernel's LAGS counters
  * since the last reset into @patch_out[SCHED_LAGS_NR_STATS]).
@@ -347,10 +360,13 @@ void lags_snapshot(unsigned int cpu, struct lags_pcpu *out, u64 *patch_out)
 	struct lags_snap snap = { .out = out, .patch_out = patch_out };
 
 	if (cpu_online(cpu) &&
-	    !smp_call_function_single(cpu, lags_snapshot_cpu, &snap, 1))
+	    !smp_call_function_single(cpu, lags_snapshot_cpu, &snap, 1)) {
+		lags_derive(out);
 		return;
+	}
 	/* Offline: nothing runs there, read it from here. */
 	*out = per_cpu(lags_pcpu, cpu);
+	lags_derive(out);
 #if LAGS_PATCHED
 	if (patch_out) {
 		unsigned int i;

@@ -11,6 +11,8 @@
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 
+struct lags_cg_node;
+
 #if __has_include("linux/sched/lags.h")
 #include <linux/sched/lags.h>
 #if !defined(SCHED_LAGS_ABI) || SCHED_LAGS_ABI != 1
@@ -48,6 +50,7 @@ struct lags_cur {
 	struct task_struct *task;
 	u64 run_delay;
 	const void *cgt;	/* cgroup table of cg_idx; NULL: not known */
+	const struct lags_cg_node *node; /* of cg_idx; NULL: "(other)" */
 	u64 cg_id;
 	unsigned int cg_idx;
 };
