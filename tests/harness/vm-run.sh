@@ -29,6 +29,10 @@ tap_is "a failing guest command fails the run with its status" "$?" 7
 tap_is "a bad option is refused" "$?" 1
 tap_check "with a message" grep -q -- '--smp must be' "$tmp/log"
 
+"$vm" --kernel $kernel --add "$tmp/no-such-file" -- true >"$tmp/log" 2>&1
+tap_is "--add of a missing file is refused" "$?" 1
+tap_check "naming the file" grep -q -- "--add: no file '$tmp/no-such-file'" "$tmp/log"
+
 # The timeout counts from the boot, after the initramfs and module are
 # prepared (which takes long on a loaded machine): measure from there.
 TMPDIR=$tmp "$vm" --kernel $kernel --timeout 20 --results "$tmp/hung" -- sleep 100000 >"$tmp/log" 2>&1 &
