@@ -22,6 +22,8 @@
 #
 #   LAGS_OVERHEAD_ROUNDS  rounds (default 15)
 #   LAGS_OVERHEAD_LOOPS   pipe round trips per run (default 5000)
+#   LAGS_OVERHEAD_PARAMS  module parameters for the "with" runs
+#                         (for example "track_cgroups=0")
 #
 # lags-kernels: stock lags
 . "$(dirname "$0")/module-lib.sh"
@@ -38,7 +40,8 @@ run() {
 	taskset 1 perf bench sched pipe -l "$loops" 2>/dev/null |
 		awk '/usecs\/op/ { print $1 }'
 }
-with() { lags_load && run && lags_unload; }
+# shellcheck disable=SC2086
+with() { lags_load ${LAGS_OVERHEAD_PARAMS:-} && run && lags_unload; }
 without() { run; }
 
 offlined=
@@ -66,18 +69,18 @@ done
 for c in $offlined; do echo 1 >"$c/online"; done
 
 mkdir -p /results
-summary=$(awk -v k="$LAGS_VARIANT" -v l="$loops" '
+summary=$(awk -v k="$LAGS_VARIANT" -v l="$loops" -v p="${LAGS_OVERHEAD_PARAMS:+ (module: $LAGS_OVERHEAD_PARAMS)}" '
 	$1 > 0 && $2 > 0 { r[n++] = $2 / $1; sa += $1; sb += $2
 		if (!ma || $1 < ma) ma = $1; if (!mb || $2 < mb) mb = $2 }
 	END {
 		for (i = 0; i < n; i++) for (j = i + 1; j < n; j++)
 			if (r[j] < r[i]) { t = r[i]; r[i] = r[j]; r[j] = t }
 		med = n % 2 ? r[int(n / 2)] : (r[n / 2 - 1] + r[n / 2]) / 2
-		printf "%s kernel, perf bench sched pipe -l %d on one CPU, %d rounds: " \
+		printf "%s kernel%s, perf bench sched pipe -l %d on one CPU, %d rounds: " \
 		       "ratio with/without min %.4f median %.4f max %.4f; " \
 		       "fastest runs: without %.3f us/op, with %.3f us/op, " \
 		       "ratio %.4f; mean without %.3f, with %.3f\n",
-		       k, l, n, r[0], med, r[n - 1], ma, mb, mb / ma,
+		       k, p, l, n, r[0], med, r[n - 1], ma, mb, mb / ma,
 		       sa / n, sb / n
 	}' "$out")
 echo "$summary" | tee -a /results/module-overhead.txt | sed 's/^/# /'
