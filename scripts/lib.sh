@@ -61,7 +61,8 @@ variant_image() { echo "$(variant_obj "$1")/arch/x86/boot/bzImage"; }
 hash_files() {
 	local f
 	for f in "$@"; do
-		printf '%s\n' "$f"
+		# Names relative to the checkout: another clone hashes the same.
+		printf '%s\n' "${f#"$LAGS_TOP"/}"
 		[ -f "$f" ] && cat "$f"
 	done | sha256sum | cut -d' ' -f1
 }
