@@ -5,6 +5,8 @@
 #   make demo        build the patched kernel, boot it, run the A/B
 #                    dense-cgroup benchmark and print the table
 #   make check       the whole test suite (ends "N passed, N failed")
+#   make goals       measure the series against its benchmark goals
+#                    (about an hour; Documentation/results.rst)
 #
 # Build outputs go to $(LAGS_BUILD) (default ~/.cache/lags), never into
 # this tree.  KSRC=/path/to/linux-6.12 uses your own kernel tree.
@@ -15,7 +17,7 @@ export LAGS_BUILD KSRC
 VARIANTS := stock lags lags-debug
 
 .PHONY: all help deps kernel kernels $(addprefix kernel-,$(VARIANTS)) \
-	module bench initramfs check demo vm-shell clean distclean
+	module bench initramfs check demo goals vm-shell clean distclean
 
 all: kernels module bench
 
@@ -47,6 +49,9 @@ check:
 
 demo:
 	@scripts/demo
+
+goals: deps
+	@scripts/bench-goals
 
 # An interactive shell in the guest is not possible without a terminal on
 # the serial line; run single commands with scripts/vm-run instead.

@@ -14,7 +14,16 @@
 #                  when it has it, else the two processes are moved into
 #                  the groups right after they start): usec_per_op
 #   switch         stress-ng --switch (pipe method): ns_per_switch
-#   cyclictest     cyclictest --json, one thread per CPU: avg_us, max_us
+#   cyclictest     cyclictest SCHED_FIFO 95, one thread per CPU, 1 ms
+#                  period: avg_us, p99_us, max_us
+#   cyclictest-dense  the same while faas-node-bench keeps 32 function
+#                  cgroups per CPU busy at offered load 0.9 (the
+#                  fair-class load the LAGS policy acts on)
+#   cyclictest-fair-dense  cyclictest as a SCHED_OTHER task in a cpu
+#                  cgroup of its own beside that load: the wakeup latency
+#                  of an ordinary latency-sensitive group
+#   cyclictest-optout-dense  the same with cpu.lags=0 in its cgroup and
+#                  its parent (patched kernels; skipped elsewhere)
 #
 # Default: all of them.  --quick makes each run about 2-3 s.  Raw tool
 # output goes to stderr.
@@ -36,7 +45,9 @@ while [ $# -gt 0 ]; do
 	*) break ;;
 	esac
 done
-[ $# -gt 0 ] || set -- hackbench messaging pipe pipe-cgroups switch cyclictest
+[ $# -gt 0 ] || set -- hackbench messaging pipe pipe-cgroups switch cyclictest cyclictest-dense \
+	cyclictest-fair-dense cyclictest-optout-dense
+here=$(cd "$(dirname "$0")" && pwd)
 
 if [ -n "$quick" ]; then
 	groups=4 loops=200 pipe_loops=50000 seconds=3
@@ -53,7 +64,7 @@ pin() { if have taskset; then taskset -c 0 "$@"; else "$@"; fi; }
 
 cleanup() {
 	if [ -n "$cgparent" ]; then
-		for g in "$cgparent"/a "$cgparent"/b "$cgparent"; do
+		for g in "$cgparent"/*/ "$cgparent"; do
 			rmdir "$g" 2>/dev/null
 		done
 	fi
@@ -88,25 +99,26 @@ run_pipe() {
 	[ -n "$u" ] && emit pipe.usec_per_op "$u"
 }
 
-# A parent group with two cpu groups a and b; sets cgparent and cgv.
-make_pipe_groups() {
+# make_groups NAME...: a parent cpu group with the named child groups;
+# sets cgparent, cgname (its path below the mount) and cgv.
+make_groups() {
 	root=$(awk '{ for (i = 7; i < NF; i++) if ($i == "-") break }
 		$(i + 1) == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
 	if [ -n "$root" ] && grep -qw cpu "$root/cgroup.controllers" 2>/dev/null; then
 		cgv=2
 		grep -qw cpu "$root/cgroup.subtree_control" ||
-			{ say "skip pipe-cgroups: cpu not enabled at $root"; return 1; }
+			{ say "skip: cpu not enabled at $root"; return 1; }
 	else
 		root=$(awk '{ for (i = 7; i < NF; i++) if ($i == "-") break }
 			$(i + 1) == "cgroup" && ("," $(i + 3) ",") ~ /,cpu,/ { print $5; exit }' \
 			/proc/self/mountinfo)
 		cgv=1
-		[ -n "$root" ] || { say "skip pipe-cgroups: no cpu cgroup"; return 1; }
+		[ -n "$root" ] || { say "skip: no cpu cgroup"; return 1; }
 	fi
 	cgparent=$root/lags-regress.$$
 	mkdir "$cgparent" || return 1
 	[ "$cgv" = 2 ] && echo +cpu >"$cgparent/cgroup.subtree_control"
-	mkdir "$cgparent/a" "$cgparent/b" || return 1
+	for g; do mkdir "$cgparent/$g" || return 1; done
 	cgname=${cgparent#"$root"/}
 }
 
@@ -121,7 +133,7 @@ child_of() {
 
 run_pipe_cgroups() {
 	have perf || { say "skip pipe-cgroups: perf not installed"; return; }
-	make_pipe_groups || return
+	make_groups a b || return
 	if perf bench sched pipe -h 2>&1 | grep -q -- '--cgroups'; then
 		pin perf bench sched pipe -l "$pipe_loops" \
 			-G "$cgname/a,$cgname/b" >"$tmp/out" 2>&1
@@ -167,16 +179,93 @@ run_switch() {
 	[ -n "$n" ] && emit switch.ns_per_switch "$n"
 }
 
+# cyclictest_stats PREFIX: avg, p99 and max over all threads from the
+# JSON and the histogram (1 us buckets up to 20 ms; p99 is "20000" when
+# more than 1% overflowed).
+cyclictest_stats() {
+	awk '/"avg":/ { gsub(/[",]/, "", $2); s += $2; n++ }
+	     END { if (n) printf "%.2f\n", s / n }' "$tmp/ct.json" >"$tmp/ct.avg"
+	awk '/^[0-9]/ { for (i = 2; i <= NF; i++) { c[$1 + 0] += $i; t += $i }
+			if ($1 + 0 > top) top = $1 + 0 }
+	     /^# Histogram Overflows:/ { for (i = 4; i <= NF; i++) { o += $i; t += $i } }
+	     /^# Max Latencies:/ { for (i = 4; i <= NF; i++) if ($i + 0 > m) m = $i + 0 }
+	     END { if (!t) exit 1
+		   need = t * 0.99; run = 0; p = top
+		   for (l = 0; l <= top; l++) { run += c[l]; if (run >= need) { p = l; break } }
+		   if (run < need) p = top
+		   printf "%d %d\n", p, m }' "$tmp/ct.hist" >"$tmp/ct.pm" || return 1
+	read -r avg <"$tmp/ct.avg" && read -r p99 max <"$tmp/ct.pm" || return 1
+	emit "$1avg_us" "$avg"
+	emit "$1p99_us" "$p99"
+	emit "$1max_us" "$max"
+}
+
+# run_cyclictest_once [CYCLICTEST-OPTIONS]: one run, histogram and JSON
+# into $tmp.
+run_cyclictest_once() {
+	cyclictest -m -q -D "$seconds" -t "$cpus" -a -i 1000 -h 20000 \
+		--histfile="$tmp/ct.hist" --json="$tmp/ct.json" "$@" >"$tmp/out" 2>&1
+}
+
 run_cyclictest() {
 	have cyclictest || { say "skip cyclictest: not installed"; return; }
-	cyclictest -m -q -D "$seconds" -t "$cpus" -a -i 1000 \
-		--json="$tmp/ct.json" >"$tmp/out" 2>&1
-	awk '/"avg":/ { gsub(/[",]/, "", $2); s += $2; n++ }
-	     /"max":/ { gsub(/[",]/, "", $2); if ($2 + 0 > m) m = $2 + 0 }
-	     END { if (n) printf "%.2f %d\n", s / n, m }' "$tmp/ct.json" >"$tmp/ct"
-	read -r avg max <"$tmp/ct" || return
-	emit cyclictest.avg_us "$avg"
-	emit cyclictest.max_us "$max"
+	run_cyclictest_once -p 95 || { say "cyclictest failed: $(tail -n 2 "$tmp/out")"; return; }
+	cyclictest_stats cyclictest. || say "cyclictest: no histogram"
+}
+
+# cyclictest_beside_load METRIC-PREFIX CGROUP|- CYCLICTEST-OPTIONS...:
+# cyclictest (in CGROUP, a directory, when not -) while faas-node-bench
+# keeps 32 function cgroups per CPU busy at offered load 0.9.
+cyclictest_beside_load() {
+	prefix=$1 cg=$2
+	shift 2
+	fnb=$here/faas-node-bench
+	[ -x "$fnb" ] || fnb=$(command -v faas-node-bench) ||
+		{ say "skip $prefix: faas-node-bench not found"; return 1; }
+	"$fnb" --quiet --functions $((32 * cpus)) --load 0.9 --seconds $((seconds + 2)) \
+		--drain-seconds 1 >"$tmp/fnb.out" 2>&1 &
+	fpid=$!
+	sleep 1
+	if [ "$cg" = - ]; then
+		run_cyclictest_once "$@"
+	else
+		sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$cg" \
+			cyclictest -m -q -D "$seconds" -t "$cpus" -a -i 1000 -h 20000 \
+			--histfile="$tmp/ct.hist" --json="$tmp/ct.json" "$@" >"$tmp/out" 2>&1
+	fi
+	rc=$?
+	wait "$fpid" || say "$prefix: the background load failed: $(tail -n 2 "$tmp/fnb.out")"
+	[ $rc -eq 0 ] || { say "$prefix: cyclictest failed: $(tail -n 2 "$tmp/out")"; return 1; }
+	cyclictest_stats "$prefix." || { say "$prefix: no histogram"; return 1; }
+}
+
+run_cyclictest_dense() {
+	have cyclictest || { say "skip cyclictest-dense: cyclictest not installed"; return; }
+	cyclictest_beside_load cyclictest_dense - -p 95
+}
+
+# run_cyclictest_fair_dense on|off: SCHED_OTHER in its own cgroup, with
+# cpu.lags left at 1 (on) or set to 0 (off).
+run_cyclictest_fair_dense() {
+	name=cyclictest-fair-dense prefix=cyclictest_fair_dense
+	[ "$1" = off ] && name=cyclictest-optout-dense prefix=cyclictest_optout_dense
+	have cyclictest || { say "skip $name: cyclictest not installed"; return; }
+	make_groups lat || return
+	if [ "$1" = off ]; then
+		if [ ! -f "$cgparent/lat/cpu.lags" ]; then
+			say "skip $name: no cpu.lags (kernel without the LAGS series)"
+			rmdir "$cgparent/lat" "$cgparent"; cgparent=''
+			return
+		fi
+		# The flag acts where a group's own entity competes: clear it
+		# on the parent too, which competes with the load's groups.
+		for g in "$cgparent" "$cgparent/lat"; do
+			echo 0 >"$g/cpu.lags" || { say "$name: cannot write $g/cpu.lags"; return; }
+		done
+	fi
+	cyclictest_beside_load "$prefix" "$cgparent/lat"
+	rmdir "$cgparent/lat" "$cgparent" 2>/dev/null
+	cgparent=''
 }
 
 for b; do
@@ -187,6 +276,9 @@ for b; do
 	pipe-cgroups) run_pipe_cgroups ;;
 	switch) run_switch ;;
 	cyclictest) run_cyclictest ;;
+	cyclictest-dense) run_cyclictest_dense ;;
+	cyclictest-fair-dense) run_cyclictest_fair_dense on ;;
+	cyclictest-optout-dense) run_cyclictest_fair_dense off ;;
 	*) say "unknown benchmark '$b'"; exit 2 ;;
 	esac
 done
