@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # faas-node-bench in the guest: 64 functions in real cpu cgroups, sane
-# numbers in the JSON, and no cgroup left behind (also after SIGTERM).
+# numbers in the JSON, and no cgroup left behind (also after SIGTERM);
+# lags-regress reports cyclictest percentiles and leaves no cgroup.
 # lags-kernels: stock lags
 . "$(dirname "$0")/../lib/tap.sh"
 
@@ -73,4 +74,22 @@ rc=$?
 tap_is "SIGTERM: exit status 3" "$rc" 3
 tap_is "SIGTERM: report marked partial" "$(jget partial "$out/term.json")" true
 tap_is "SIGTERM: no cgroup left (depth 4)" "$(leftovers)" "$before"
+
+# lags-regress: SCHED_FIFO cyclictest with p99 <= max, and the SCHED_OTHER
+# probe in its own cgroup beside the load; its groups are removed.
+if command -v lags-regress >/dev/null && command -v cyclictest >/dev/null; then
+	lags-regress --quick cyclictest cyclictest-fair-dense >"$out/regress.txt" 2>"$out/regress.err"
+	rc=$?
+	tap_is "lags-regress exits 0" "$rc" 0
+	val() { awk -v m="$1" '$3 == m { print int($4) }' "$out/regress.txt"; }
+	for m in cyclictest cyclictest_fair_dense; do
+		p99=$(val $m.p99_us) max=$(val $m.max_us)
+		bad=1
+		[ -n "$p99" ] && [ -n "$max" ] && [ "$p99" -gt 0 ] && [ "$p99" -le "$max" ] && bad=0
+		tap_result $bad "lags-regress $m: p99 ${p99:-?} us > 0 and <= max ${max:-?} us"
+	done
+	tap_is "lags-regress: no cgroup left" "$(ls -d "$cgroup_root"/lags-regress.* 2>/dev/null | wc -l)" 0
+else
+	tap_skip "lags-regress cyclictest" "lags-regress or cyclictest missing"
+fi
 tap_done
