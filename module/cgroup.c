@@ -95,8 +95,7 @@ notrace void lags_cg_switch_slow(struct lags_cur *cur,
 	}
 	c = t->ctr[raw_smp_processor_id()];
 	if (!prev_idle) {
-		if (hit && cur->cgt == t &&
-		    (!cur->node || READ_ONCE(cur->node->id) == cur->cg_id)) {
+		if (hit && lags_cur_slot_ok(cur, t)) {
 			ip = cur->cg_idx;
 			node = cur->node;
 			id = cur->cg_id;

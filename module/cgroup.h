@@ -67,15 +67,26 @@ lags_cg_find(struct lags_cg_table *t, u64 id)
 	return NULL;
 }
 
+/*
+ * May @cur's slot be used for the task it noted?  Only while the table is
+ * the same and the node still has the cgroup id: a removed node is reused
+ * only after a grace period, and "(other)" (no node) is always valid.
+ */
+static __always_inline bool lags_cur_slot_ok(const struct lags_cur *cur,
+					     const struct lags_cg_table *t)
+{
+	return cur->cgt == t &&
+	       (!cur->node || READ_ONCE(cur->node->id) == cur->cg_id);
+}
+
 void lags_cg_switch_slow(struct lags_cur *cur, struct task_struct *prev,
 			 struct task_struct *next, bool prev_idle,
 			 bool next_idle, bool cross, bool hit, u64 wait_ns);
 
 /*
  * sched_switch hot path: no allocation, no lock.  @cur is the CPU's note
- * of the task switched in last (@prev when @hit) and of its slot; a slot
- * is trusted while the table is the same and the node still has the
- * cgroup id (a removed node is reused only after a grace period).
+ * of the task switched in last (@prev when @hit) and of its slot
+ * (lags_cur_slot_ok()).
  *
  * The common case, a switch between two tasks of one group whose slot is
  * noted, is done here; everything else (lookups, idle) out of line in
@@ -91,8 +102,7 @@ lags_cg_switch(struct lags_cur *cur, struct task_struct *prev,
 	struct lags_cg_ctr *c;
 
 	if (likely(t && hit && !cross && !prev_idle && !next_idle &&
-		   cur->cgt == t &&
-		   (!cur->node || READ_ONCE(cur->node->id) == cur->cg_id))) {
+		   lags_cur_slot_ok(cur, t))) {
 		c = &t->ctr[raw_smp_processor_id()][cur->cg_idx];
 		c->sw_out++;
 		c->sw_in++;

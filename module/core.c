@@ -359,23 +359,22 @@ void lags_snapshot(unsigned int cpu, struct lags_pcpu *out, u64 *patch_out)
 {
 	struct lags_snap snap = { .out = out, .patch_out = patch_out };
 
-	if (cpu_online(cpu) &&
-	    !smp_call_function_single(cpu, lags_snapshot_cpu, &snap, 1)) {
-		lags_derive(out);
-		return;
-	}
-	/* Offline: nothing runs there, read it from here. */
-	*out = per_cpu(lags_pcpu, cpu);
-	lags_derive(out);
+	if (!cpu_online(cpu) ||
+	    smp_call_function_single(cpu, lags_snapshot_cpu, &snap, 1)) {
+		/* Offline: nothing runs there, read it from here. */
+		*out = per_cpu(lags_pcpu, cpu);
 #if LAGS_PATCHED
-	if (patch_out) {
-		unsigned int i;
+		if (patch_out) {
+			unsigned int i;
 
-		for (i = 0; i < SCHED_LAGS_NR_STATS; i++)
-			patch_out[i] = per_cpu(sched_lags_stats, cpu).count[i] -
-				       per_cpu_ptr(lags_patch_base, cpu)->count[i];
-	}
+			for (i = 0; i < SCHED_LAGS_NR_STATS; i++)
+				patch_out[i] =
+					per_cpu(sched_lags_stats, cpu).count[i] -
+					per_cpu_ptr(lags_patch_base, cpu)->count[i];
+		}
 #endif
+	}
+	lags_derive(out);
 }
 
 #if LAGS_PATCHED
