@@ -200,16 +200,21 @@ cyclictest_stats() {
 	emit "$1max_us" "$max"
 }
 
-# run_cyclictest_once [CYCLICTEST-OPTIONS]: one run, histogram and JSON
+# run_cyclictest_once CGROUP|- [CYCLICTEST-OPTIONS]: one run, moved into
+# the cgroup directory CGROUP first unless it is -; histogram and JSON
 # into $tmp.
 run_cyclictest_once() {
-	cyclictest -m -q -D "$seconds" -t "$cpus" -a -i 1000 -h 20000 \
-		--histfile="$tmp/ct.hist" --json="$tmp/ct.json" "$@" >"$tmp/out" 2>&1
+	cg=$1
+	shift
+	set -- cyclictest -m -q -D "$seconds" -t "$cpus" -a -i 1000 -h 20000 \
+		--histfile="$tmp/ct.hist" --json="$tmp/ct.json" "$@"
+	[ "$cg" = - ] || set -- sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$cg" "$@"
+	"$@" >"$tmp/out" 2>&1
 }
 
 run_cyclictest() {
 	have cyclictest || { say "skip cyclictest: not installed"; return; }
-	run_cyclictest_once -p 95 || { say "cyclictest failed: $(tail -n 2 "$tmp/out")"; return; }
+	run_cyclictest_once - -p 95 || { say "cyclictest failed: $(tail -n 2 "$tmp/out")"; return; }
 	cyclictest_stats cyclictest. || say "cyclictest: no histogram"
 }
 
@@ -226,13 +231,7 @@ cyclictest_beside_load() {
 		--drain-seconds 1 >"$tmp/fnb.out" 2>&1 &
 	fpid=$!
 	sleep 1
-	if [ "$cg" = - ]; then
-		run_cyclictest_once "$@"
-	else
-		sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$cg" \
-			cyclictest -m -q -D "$seconds" -t "$cpus" -a -i 1000 -h 20000 \
-			--histfile="$tmp/ct.hist" --json="$tmp/ct.json" "$@" >"$tmp/out" 2>&1
-	fi
+	run_cyclictest_once "$cg" "$@"
 	rc=$?
 	wait "$fpid" || say "$prefix: the background load failed: $(tail -n 2 "$tmp/fnb.out")"
 	[ $rc -eq 0 ] || { say "$prefix: cyclictest failed: $(tail -n 2 "$tmp/out")"; return 1; }
