@@ -57,6 +57,12 @@ variant_fragments() {
 # The kernel image of a variant.
 variant_image() { echo "$(variant_obj "$1")/arch/x86/boot/bzImage"; }
 
+# Is a lags kernel built that carries the series?  (With an empty series
+# it is the stock kernel again.)
+patched_image_built() {
+	[ -f "$(variant_image lags)" ] && ! cmp -s "$(variant_image stock)" "$(variant_image lags)"
+}
+
 # sha256 of a list of files (missing files hash as their name only).
 hash_files() {
 	local f

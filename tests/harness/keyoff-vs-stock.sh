@@ -17,8 +17,7 @@ set -u
 . "$LAGS_TOP/tests/lib/tap.sh"
 
 [ -f "$(variant_image stock)" ] || tap_skip_all "no stock kernel built"
-[ -f "$(variant_image lags)" ] && ! cmp -s "$(variant_image stock)" "$(variant_image lags)" ||
-	tap_skip_all "no patched lags kernel built"
+patched_image_built || tap_skip_all "no patched lags kernel built"
 [ -x "$LAGS_BUILD/selftests/bin/lags-wakeload" ] || tap_skip_all "lags-wakeload not built (scripts/selftests-build)"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lags-keyoff.XXXXXX")

@@ -20,8 +20,7 @@ set -u
 . "$(dirname "$0")/../../scripts/lib.sh"
 . "$LAGS_TOP/tests/lib/tap.sh"
 
-[ -f "$(variant_image lags)" ] && ! cmp -s "$(variant_image stock)" "$(variant_image lags)" ||
-	tap_skip_all "no patched lags kernel built"
+patched_image_built || tap_skip_all "no patched lags kernel built"
 [ -x "$LAGS_BUILD/bench/bin/lags-regress" ] || tap_skip_all "bench/ not built"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lags-optout.XXXXXX")

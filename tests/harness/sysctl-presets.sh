@@ -12,8 +12,7 @@ set -u
 . "$(dirname "$0")/../../scripts/lib.sh"
 . "$LAGS_TOP/tests/lib/tap.sh"
 
-[ -f "$(variant_image lags)" ] && ! cmp -s "$(variant_image stock)" "$(variant_image lags)" ||
-	tap_skip_all "no patched lags kernel built"
+patched_image_built || tap_skip_all "no patched lags kernel built"
 presets=("$LAGS_TOP"/sysctl/*.conf)
 [ -f "${presets[0]}" ] || tap_skip_all "no presets in sysctl/"
 
