@@ -15,7 +15,7 @@
 #   stock         LAGS off (sched_lags=0 when the sysctl exists)
 #   lags          LAGS on (needs /proc/sys/kernel/sched_lags)
 #   lags-mN       LAGS with only the mechanisms of mode mask N (ablation:
-#                 1 drain, 2 wakeup deferral, 4 guard, 8 order)
+#                 1 drain, 2 wakeup deferral, 4 guard, 8 light wakers)
 #   slice3ms      debugfs sched/base_slice_ns = 3 ms, LAGS off
 #   slice100ms    debugfs sched/base_slice_ns = 100 ms, LAGS off
 #   norun2parity  sched/features NO_RUN_TO_PARITY, LAGS off

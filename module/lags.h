@@ -15,8 +15,8 @@ struct lags_cg_node;
 
 #if __has_include("linux/sched/lags.h")
 #include <linux/sched/lags.h>
-#if !defined(SCHED_LAGS_ABI) || SCHED_LAGS_ABI != 1
-#error "lags.ko knows LAGS ABI 1 only: update the module for this kernel"
+#if !defined(SCHED_LAGS_ABI) || SCHED_LAGS_ABI != 2
+#error "lags.ko knows LAGS ABI 2 only: update the module for this kernel"
 #endif
 #define LAGS_PATCHED 1
 #else

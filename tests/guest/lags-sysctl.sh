@@ -50,7 +50,7 @@ sched_lags 0 0 1
 sched_lags_mode 15 0 15
 sched_lags_drain_budget_us 3000 0 100000
 sched_lags_guard_us 50000 1000 10000000
-sched_lags_order_us 1000 0 100000
+sched_lags_light_pct 5 0 100
 EOT
 
 # Flip the master key once each way.  (Flipping patches code; in a
