@@ -7,6 +7,8 @@
 #   make check       the whole test suite (ends "N passed, N failed")
 #   make goals       measure the series against its benchmark goals
 #                    (about an hour; Documentation/results.rst)
+#   make soak        the 10-minute long-run lag test on the lags kernel
+#                    (make check runs it for 5 minutes)
 #
 # Build outputs go to $(LAGS_BUILD) (default ~/.cache/lags), never into
 # this tree.  KSRC=/path/to/linux-6.12 uses your own kernel tree.
@@ -17,12 +19,12 @@ export LAGS_BUILD KSRC
 VARIANTS := stock lags lags-debug
 
 .PHONY: all help deps kernel kernels $(addprefix kernel-,$(VARIANTS)) \
-	module bench initramfs check demo goals vm-shell clean distclean
+	module bench initramfs check demo goals soak vm-shell clean distclean
 
 all: kernels module bench
 
 help:
-	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
 	@echo "Other targets: deps kernel kernels kernel-<variant> module bench"
 	@echo "  initramfs vm-shell clean distclean"
 	@echo "Run a command in a guest: scripts/vm-run --kernel lags -- CMD..."
@@ -52,6 +54,11 @@ demo:
 
 goals: deps
 	@scripts/bench-goals
+
+soak: kernel-lags bench
+	@scripts/selftests-build
+	@scripts/vm-run --kernel lags --single-thread --smp 2 --mem 2G --timeout 1800 \
+		-- env LAGS_LONGRUN_SECS=600 /lags/tests/guest/run lags-longrun
 
 # An interactive shell in the guest is not possible without a terminal on
 # the serial line; run single commands with scripts/vm-run instead.

@@ -1,0 +1,142 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# lags-kernels: lags
+#
+# Light wakers cannot switch the drain off for everyone: 200 light cpu
+# cgroups, each a process that wakes every millisecond (lags-probe
+# periodic), beside two busy groups of 3 spinners each, all siblings, on
+# 2 vCPUs, LAGS on (the dense preset).  The light-waker rule lets light
+# wakers run as on stock, but only within the level's budget
+# (kernel.sched_lags_light_pct, 5%): light turns (lags.ko's light_ns) may
+# take at most 5% of the CPU time plus the saved-up budget (two base
+# slices per level and CPU), with 50% slack; light preemptions must have
+# happened (light_preempt); and with the 200 light groups the drain must
+# still keep the running busy group at least half as often as without
+# them (drain_keep).  The budget itself is checked with 40 light groups
+# that each wake every 5 ms for 0.05 ms beside one busy group: their light
+# turns stay within 5% of the CPU time.  (Under TCG the 200 wakers take most of the CPU by
+# their weight alone, 200 of 202 equal groups; the busy groups' CPU with
+# LAGS on and off is reported, not checked.)  LAGS_SYBIL_LIGHT_PCT sets
+# another budget, to see the test fail without one (100).
+
+. "$(dirname "$0")/../lib/tap.sh"
+
+P=/proc/sys/kernel
+CG=/sys/fs/cgroup
+grep -q " $CG cgroup2 " /proc/mounts || mount -t cgroup2 none $CG
+echo +cpu > $CG/cgroup.subtree_control
+ROOT=$CG/lags-sybil
+mkdir -p $ROOT
+echo +cpu > $ROOT/cgroup.subtree_control
+secs=${LAGS_SYBIL_SECS:-8}
+nlight=${LAGS_SYBIL_GROUPS:-200}
+pct=${LAGS_SYBIL_LIGHT_PCT:-5}
+ncpu=$(grep -c ^processor /proc/cpuinfo)
+STATS=/sys/kernel/debug/lags/stats
+
+loaded=
+if [ ! -r $STATS ] && insmod /lags/module/lags.ko 2>/dev/null; then
+	loaded=1
+fi
+if [ ! -r $STATS ]; then
+	rmdir $ROOT
+	tap_skip_all "lags.ko did not load: no LAGS counters"
+fi
+
+# stat NAME: the "total" row of lags.ko's stats for column NAME (0 if absent).
+stat() {
+	awk -v c="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i }
+		$1 == "total" { print (k ? $k : 0) }' $STATS
+}
+usage() { sed -n 's/^usage_usec //p' $ROOT/$1/cpu.stat; }
+
+lags() {
+	if [ "$1" = on ]; then
+		echo 15 > $P/sched_lags_mode
+		echo 3000 > $P/sched_lags_drain_budget_us
+		echo 50000 > $P/sched_lags_guard_us
+		{ echo $pct > $P/sched_lags_light_pct; } 2>/dev/null
+		echo 1 > $P/sched_lags
+	else
+		echo 0 > $P/sched_lags
+	fi
+}
+
+mkdir -p $ROOT/b1 $ROOT/b2
+echo 10000 > $ROOT/b1/cpu.weight
+echo 10000 > $ROOT/b2/cpu.weight
+i=1
+while [ $i -le $nlight ]; do mkdir -p $ROOT/l$i; i=$((i + 1)); done
+
+# phase LIGHT MODE: busy groups (and the light ones when LIGHT=1) for
+# $secs s after a warm-up (3 s: 200 processes take a while to start under
+# TCG, and their start-up is not what is measured); prints
+# "keeps light_preempts busy_usec light_ns".
+phase() {
+	lags $2
+	lags-probe burst --procs 3 --seconds $((secs + 4)) --cgroup $ROOT/b1 &
+	lags-probe burst --procs 3 --seconds $((secs + 4)) --cgroup $ROOT/b2 &
+	if [ "$1" = 1 ]; then
+		i=1
+		while [ $i -le $nlight ]; do
+			lags-probe periodic --interval-us 1000 --seconds $((secs + 3)) --cgroup $ROOT/l$i >/dev/null &
+			i=$((i + 1))
+		done
+	fi
+	sleep 3
+	k0=$(stat drain_keep) l0=$(stat light_preempt) b0=$(($(usage b1) + $(usage b2)))
+	n0=$(stat light_ns)
+	sleep $secs
+	k1=$(stat drain_keep) l1=$(stat light_preempt) b1=$(($(usage b1) + $(usage b2)))
+	n1=$(stat light_ns)
+	wait
+	echo "$((k1 - k0)) $((l1 - l0)) $((b1 - b0)) $((n1 - n0))"
+}
+
+set -- $(phase 0 on)
+ka=$1
+set -- $(phase 1 on)
+kb=$1 lb=$2 busy_on=$3 light_ns=$4
+set -- $(phase 1 off)
+busy_off=$3
+
+# The budget: 40 light groups that each wake every 5 ms for 0.05 ms of work
+# (1% of a CPU each, plus the cost of waking) beside one busy group with the
+# budget in force: light turns (light_ns) may take at most the budget.
+
+budget_phase() {
+	lags on
+	lags-probe burst --procs 2 --seconds $((secs + 4)) --cgroup $ROOT/b1 &
+	i=1
+	while [ $i -le 40 ]; do
+		lags-probe periodic --interval-us 5000 --work-us 50 --seconds $((secs + 3)) --cgroup $ROOT/l$i >/dev/null &
+		i=$((i + 1))
+	done
+	sleep 3
+	n0=$(stat light_ns) l0=$(stat light_preempt)
+	sleep $secs
+	n1=$(stat light_ns) l1=$(stat light_preempt)
+	wait
+	echo "$((n1 - n0)) $((l1 - l0))"
+}
+set -- $(budget_phase)
+budget_ns=$1 budget_preempts=$2
+lags off
+tap_diag "drain_keep in ${secs}s: $ka alone, $kb beside $nlight light groups; light_preempt $lb; busy groups' CPU beside them: LAGS on $busy_on us, off $busy_off us"
+tap_check "the drain still acts beside $nlight light groups (drain_keep $kb >= half of $ka)" [ $((kb * 2)) -ge "$ka" ]
+tap_check "the drain acts at all without them (drain_keep $ka > 0)" [ "$ka" -gt 0 ]
+tap_check "light wakers preempted (light_preempt $lb > 0)" [ "$lb" -gt 0 ]
+# Budget: 5% of the CPU time, plus 2 x 3 ms saved up per CPU at each of
+# the two levels (lags-sybil and the root), with 50% slack.
+limit_us=$((secs * ncpu * 1000000 * 5 / 100 * 3 / 2 + 2 * 2 * 3000 * ncpu))
+light_us=$((light_ns / 1000))
+budget_us=$((budget_ns / 1000))
+tap_diag "light turns beside the 200 wakers: ${light_us} us; 40 groups of 1%: ${budget_us} us in $budget_preempts light preemptions (${secs}s on $ncpu CPUs, limit ${limit_us} us)"
+tap_check "the budget was used (light turns ${budget_us} us > 0)" [ "$budget_us" -gt 0 ]
+tap_check "light turns stay within the 5% budget (${budget_us} us <= ${limit_us} us)" [ "$budget_us" -le "$limit_us" ]
+
+i=1
+while [ $i -le $nlight ]; do rmdir $ROOT/l$i; i=$((i + 1)); done
+rmdir $ROOT/b1 $ROOT/b2 $ROOT
+[ -n "$loaded" ] && rmmod lags 2>/dev/null
+tap_done
