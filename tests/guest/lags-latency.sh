@@ -29,26 +29,15 @@
 # /results/lags-latency.tap.
 
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/lags.sh"
 
 P=/proc/sys/kernel
 CG=/sys/fs/cgroup
-grep -q " $CG cgroup2 " /proc/mounts || mount -t cgroup2 none $CG
-echo +cpu > $CG/cgroup.subtree_control
+lags_cpu_cgroup
 res=/results/lags-latency
 mkdir -p $res
 secs=${LAGS_LATENCY_SECS:-5}
 
-lags() {	# lags on|off
-	if [ "$1" = on ]; then
-		echo 15 > $P/sched_lags_mode
-		echo 3000 > $P/sched_lags_drain_budget_us
-		echo 50000 > $P/sched_lags_guard_us
-		{ echo 5 > $P/sched_lags_light_pct; } 2>/dev/null
-		echo 1 > $P/sched_lags
-	else
-		echo 0 > $P/sched_lags
-	fi
-}
 field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 
 mkdir -p $CG/lags-probe $CG/lags-idle $CG/lags-normal
@@ -78,7 +67,7 @@ probe() {
 
 # Warm-up, not measured: the first runs after boot pay for first touches.
 for m in off on; do
-	lags $m
+	lags_dense $m
 	probe light >/dev/null
 done
 
@@ -86,7 +75,7 @@ for c in light root short idle; do
 	offp=0 onp=0 offm=0 onm=0 n=0
 	for r in 1 2; do
 		for m in off on; do
-			lags $m
+			lags_dense $m
 			line=$(probe $c)
 			echo "$c $m $r $line" >> $res/samples.txt
 			p=$(field p99_us "$line")
@@ -100,7 +89,7 @@ for c in light root short idle; do
 			fi
 		done
 	done
-	lags off
+	lags_dense off
 	tap_diag "$c: p99 off $((offp / 2)) us on $((onp / 2)) us; max off $((offm / 2)) us on $((onm / 2)) us"
 	tap_check "$c: all four probe runs measured" [ $n -eq 4 ]
 	tap_check "$c: p99 wakeup latency with LAGS on at most 1.2 x off ($((onp / 2)) vs $((offp / 2)) us)" \

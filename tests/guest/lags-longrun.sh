@@ -23,16 +23,14 @@
 # +-8 ms here.
 
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/lags.sh"
 
 P=/proc/sys/kernel
 CG=/sys/fs/cgroup
 D=/sys/kernel/debug
-grep -q " $CG cgroup2 " /proc/mounts || mount -t cgroup2 none $CG
 grep -q " $D debugfs " /proc/mounts || mount -t debugfs none $D
-echo +cpu > $CG/cgroup.subtree_control
 ROOT=$CG/lags-long
-mkdir -p $ROOT
-echo +cpu > $ROOT/cgroup.subtree_control
+lags_cpu_cgroup $ROOT
 res=/results/lags-longrun
 mkdir -p $res
 secs=${LAGS_LONGRUN_SECS:-300}
@@ -41,11 +39,7 @@ guard_us=50000
 limit_us=$((guard_us + 20000))
 [ -r $D/sched/debug ] || tap_skip_all "no $D/sched/debug (CONFIG_SCHED_DEBUG)"
 
-echo 15 > $P/sched_lags_mode
-echo 3000 > $P/sched_lags_drain_budget_us
-echo $guard_us > $P/sched_lags_guard_us
-{ echo 5 > $P/sched_lags_light_pct; } 2>/dev/null
-echo 1 > $P/sched_lags
+lags_dense on
 
 pids=
 mkdir -p $ROOT/idle $ROOT/w1a $ROOT/w1b $ROOT/b1 $ROOT/b2
@@ -113,7 +107,7 @@ done
 sleep 5
 kill $pids 2>/dev/null
 wait
-echo 0 > $P/sched_lags
+lags_dense off
 tap_diag "largest |lag| of a queued group entity over ${secs}s: ${worst} us ($worst_line), $entities entity samples"
 tap_check "sched/debug was read and had queued group entities ($entities in $samples samples)" [ "$entities" -gt 0 ]
 tap_check "every group entity's lag stayed within guard + 20 ms of service (${worst} us <= ${limit_us} us)" [ "$worst" -le $limit_us ]

@@ -30,31 +30,18 @@
 # The last runs measured are in /results/lags-shares/.
 
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/lags.sh"
 
 P=/proc/sys/kernel
 CG=/sys/fs/cgroup
-grep -q " $CG cgroup2 " /proc/mounts || mount -t cgroup2 none $CG
-echo +cpu > $CG/cgroup.subtree_control
 ROOT=$CG/lags-shares
-mkdir -p $ROOT
-echo +cpu > $ROOT/cgroup.subtree_control
+lags_cpu_cgroup $ROOT
 res=/results/lags-shares
 mkdir -p $res
 secs=${LAGS_SHARES_SECS:-8}
 ncpu=$(grep -c ^processor /proc/cpuinfo)
 [ "$ncpu" -ge 2 ] || tap_skip_all "needs 2 or more CPUs (shares are per-CPU in a one-CPU guest)"
 
-lags() {	# lags on|off
-	if [ "$1" = on ]; then
-		echo 15 > $P/sched_lags_mode
-		echo 3000 > $P/sched_lags_drain_budget_us
-		echo 50000 > $P/sched_lags_guard_us
-		{ echo 5 > $P/sched_lags_light_pct; } 2>/dev/null
-		echo 1 > $P/sched_lags
-	else
-		echo 0 > $P/sched_lags
-	fi
-}
 
 mkgroup() {	# mkgroup NAME WEIGHT|idle
 	[ -d $ROOT/$1 ] && return 0
@@ -97,7 +84,7 @@ run_case() {
 	offs=0 ons=0
 	for r in 1 2; do
 		for m in off on; do
-			lags $m
+			lags_dense $m
 			$2
 			$3 > $res/$1-$m-$r.metric
 			wait
@@ -106,7 +93,7 @@ run_case() {
 			if [ $m = off ]; then offs=$((offs + v)); else ons=$((ons + v)); fi
 		done
 	done
-	lags off
+	lags_dense off
 	echo "$((offs / 2)) $((ons / 2))"
 }
 
@@ -205,6 +192,6 @@ tap_diag "adversary: sleep 1 ms / run 1 ms group's share x1e6 off $1 on $2 (weig
 tap_check "a group that sleeps 1 ms and runs 1 ms gets no more than with LAGS off (+5%) ($2 vs $1 ppm)" [ "$2" -le $(($1 + $1 / 20)) ]
 cleanup
 
-lags off
+lags_dense off
 rmdir $ROOT
 tap_done

@@ -20,14 +20,12 @@
 # another budget, to see the test fail without one (100).
 
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/lags.sh"
 
 P=/proc/sys/kernel
 CG=/sys/fs/cgroup
-grep -q " $CG cgroup2 " /proc/mounts || mount -t cgroup2 none $CG
-echo +cpu > $CG/cgroup.subtree_control
 ROOT=$CG/lags-sybil
-mkdir -p $ROOT
-echo +cpu > $ROOT/cgroup.subtree_control
+lags_cpu_cgroup $ROOT
 secs=${LAGS_SYBIL_SECS:-8}
 nlight=${LAGS_SYBIL_GROUPS:-200}
 pct=${LAGS_SYBIL_LIGHT_PCT:-5}
@@ -50,17 +48,6 @@ stat() {
 }
 usage() { sed -n 's/^usage_usec //p' $ROOT/$1/cpu.stat; }
 
-lags() {
-	if [ "$1" = on ]; then
-		echo 15 > $P/sched_lags_mode
-		echo 3000 > $P/sched_lags_drain_budget_us
-		echo 50000 > $P/sched_lags_guard_us
-		{ echo $pct > $P/sched_lags_light_pct; } 2>/dev/null
-		echo 1 > $P/sched_lags
-	else
-		echo 0 > $P/sched_lags
-	fi
-}
 
 mkdir -p $ROOT/b1 $ROOT/b2
 echo 10000 > $ROOT/b1/cpu.weight
@@ -73,7 +60,7 @@ while [ $i -le $nlight ]; do mkdir -p $ROOT/l$i; i=$((i + 1)); done
 # TCG, and their start-up is not what is measured); prints
 # "keeps light_preempts busy_usec light_ns".
 phase() {
-	lags $2
+	lags_dense $2 $pct
 	lags-probe burst --procs 3 --seconds $((secs + 4)) --cgroup $ROOT/b1 &
 	lags-probe burst --procs 3 --seconds $((secs + 4)) --cgroup $ROOT/b2 &
 	if [ "$1" = 1 ]; then
@@ -105,7 +92,7 @@ busy_off=$3
 # budget in force: light turns (light_ns) may take at most the budget.
 
 budget_phase() {
-	lags on
+	lags_dense on $pct
 	lags-probe burst --procs 2 --seconds $((secs + 4)) --cgroup $ROOT/b1 &
 	i=1
 	while [ $i -le 40 ]; do
@@ -121,7 +108,7 @@ budget_phase() {
 }
 set -- $(budget_phase)
 budget_ns=$1 budget_preempts=$2
-lags off
+lags_dense off
 tap_diag "drain_keep in ${secs}s: $ka alone, $kb beside $nlight light groups; light_preempt $lb; busy groups' CPU beside them: LAGS on $busy_on us, off $busy_off us"
 tap_check "the drain still acts beside $nlight light groups (drain_keep $kb >= half of $ka)" [ $((kb * 2)) -ge "$ka" ]
 tap_check "the drain acts at all without them (drain_keep $ka > 0)" [ "$ka" -gt 0 ]

@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# LAGS switch for the guest tests (POSIX sh; busybox sh in the guest).
+#
+#   . "$(dirname "$0")/../lib/lags.sh"
+#   lags_dense on [LIGHT_PCT]   the dense preset: all mechanisms (mode 15),
+#                               3 ms drain budget, 50 ms guard, LIGHT_PCT
+#                               (default 5) percent for light wakers, key on
+#   lags_dense off              key off (stock)
+#
+# On a kernel without kernel.sched_lags_light_pct (v1 of the series) that
+# write is skipped silently, so a test can run against the older series.
+
+lags_dense() {
+	_lags_p=/proc/sys/kernel
+	if [ "$1" = on ]; then
+		echo 15 > $_lags_p/sched_lags_mode
+		echo 3000 > $_lags_p/sched_lags_drain_budget_us
+		echo 50000 > $_lags_p/sched_lags_guard_us
+		{ echo "${2:-5}" > $_lags_p/sched_lags_light_pct; } 2>/dev/null
+		echo 1 > $_lags_p/sched_lags
+	else
+		echo 0 > $_lags_p/sched_lags
+	fi
+}
+
+# lags_cpu_cgroup [DIR]: cgroup2 mounted on /sys/fs/cgroup, the cpu
+# controller on at the root and, when DIR is given, DIR created with the
+# controller on for its children (without that, child groups share one
+# task group and no group-level policy can act).
+lags_cpu_cgroup() {
+	grep -q " /sys/fs/cgroup cgroup2 " /proc/mounts || mount -t cgroup2 none /sys/fs/cgroup
+	echo +cpu > /sys/fs/cgroup/cgroup.subtree_control
+	[ -n "${1:-}" ] || return 0
+	mkdir -p "$1"
+	echo +cpu > "$1/cgroup.subtree_control"
+}
