@@ -100,6 +100,5 @@ for c in light root short idle; do
 	fi
 done
 
-for d in $CG/lags-wl/*; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
-rmdir $CG/lags-wl $CG/lags-probe $CG/lags-idle $CG/lags-normal 2>/dev/null
+for d in lags-wl lags-probe lags-idle lags-normal; do lags_cgroup_remove $CG/$d; done
 tap_done

@@ -112,6 +112,5 @@ tap_diag "largest |lag| of a queued group entity over ${secs}s: ${worst} us ($wo
 tap_check "sched/debug was read and had queued group entities ($entities in $samples samples)" [ "$entities" -gt 0 ]
 tap_check "every group entity's lag stayed within guard + 20 ms of service (${worst} us <= ${limit_us} us)" [ "$worst" -le $limit_us ]
 
-for d in $ROOT/wl/* $ROOT/*; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
-rmdir $ROOT 2>/dev/null
+tap_check "the test's cgroups are removed" lags_cgroup_remove $ROOT
 tap_done

@@ -32,6 +32,7 @@
 # key is switched on once; the runs differ in kernel.sched_lags_mode only.
 
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/lags.sh"
 
 P=/proc/sys/kernel
 CG=/sys/fs/cgroup
@@ -128,7 +129,7 @@ if [ -r $STATS ]; then
 	wait
 	g1=$(gstat)
 	tap_check "a cpu.idle group beside a busy group gets no guard turns ($((g1 - g0)) in ${secs}s)" [ $((g1 - g0)) -eq 0 ]
-	rmdir $CG/lags-gi/idle $CG/lags-gi/busy $CG/lags-gi
+	lags_cgroup_remove $CG/lags-gi
 	[ -n "$loaded" ] && rmmod lags
 else
 	tap_skip "a cpu.idle group beside a busy group gets no guard turns" "lags.ko did not load"
@@ -138,6 +139,6 @@ echo 0 > $P/sched_lags
 echo 50000 > $P/sched_lags_guard_us
 echo 15 > $P/sched_lags_mode
 echo 0 > $P/sched_schedstats
-for d in $CG/lags-adv/*; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
-rmdir $CG/lags-adv 2>/dev/null
+# Depth 4 left nested groups: remove the whole tree.
+tap_check "the test's cgroups are removed" lags_cgroup_remove $CG/lags-adv
 tap_done

@@ -122,8 +122,6 @@ tap_diag "light turns beside the 200 wakers: ${light_us} us; 40 groups of 1%: ${
 tap_check "the budget was used (light turns ${budget_us} us > 0)" [ "$budget_us" -gt 0 ]
 tap_check "light turns stay within the 5% budget (${budget_us} us <= ${limit_us} us)" [ "$budget_us" -le "$limit_us" ]
 
-i=1
-while [ $i -le $nlight ]; do rmdir $ROOT/l$i; i=$((i + 1)); done
-rmdir $ROOT/b1 $ROOT/b2 $ROOT
+lags_cgroup_remove $ROOT
 [ -n "$loaded" ] && rmmod lags 2>/dev/null
 tap_done

@@ -35,3 +35,18 @@ lags_cpu_cgroup() {
 	mkdir -p "$1"
 	echo +cpu > "$1/cgroup.subtree_control"
 }
+
+# lags_cgroup_remove DIR: kill every process left in DIR's subtree
+# (cgroup.kill) and remove DIR and its children, deepest first, so that no
+# test leaves busy cgroups behind for the next one.
+lags_cgroup_remove() {
+	[ -d "$1" ] || return 0
+	echo 1 > "$1/cgroup.kill" 2>/dev/null
+	_lags_n=0
+	while [ -n "$(cat $(find "$1" -name cgroup.procs) 2>/dev/null)" ] && [ $_lags_n -lt 50 ]; do
+		usleep 100000 2>/dev/null || sleep 1
+		_lags_n=$((_lags_n + 1))
+	done
+	find "$1" -depth -type d -exec rmdir {} \; 2>/dev/null
+	[ ! -d "$1" ]
+}
