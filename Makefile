@@ -8,7 +8,7 @@
 #   make goals       measure the series against its benchmark goals
 #                    (about an hour; Documentation/results.rst)
 #   make soak        the 10-minute long-run lag test on the lags kernel
-#                    (make check runs it for 5 minutes)
+#                    (make check runs it for 3 minutes)
 #
 # Build outputs go to $(LAGS_BUILD) (default ~/.cache/lags), never into
 # this tree.  KSRC=/path/to/linux-6.12 uses your own kernel tree.

@@ -7,7 +7,7 @@
 # drift away from its queue's average (the starvation guard of the first
 # series ran cpu.idle and low-weight groups regardless of eligibility, and
 # their vruntime ran away without bound).  A dense mix on 2 vCPUs with
-# LAGS on (the dense preset, 50 ms guard) for LAGS_LONGRUN_SECS (300 s in
+# LAGS on (the dense preset, 50 ms guard) for LAGS_LONGRUN_SECS (180 s in
 # make check; "make soak" runs it for 600 s, 10 minutes): 16 function
 # cgroups serving requests (lags-wakeload), a
 # cpu.idle group and two cpu.weight 1 groups of spinners, and two groups
@@ -33,7 +33,7 @@ ROOT=$CG/lags-long
 lags_cpu_cgroup $ROOT
 res=/results/lags-longrun
 mkdir -p $res
-secs=${LAGS_LONGRUN_SECS:-300}
+secs=${LAGS_LONGRUN_SECS:-180}
 step=30
 guard_us=50000
 limit_us=$((guard_us + 20000))
