@@ -9,6 +9,10 @@
 #                    (about an hour; Documentation/results.rst)
 #   make soak        the 10-minute long-run lag test on the lags kernel
 #                    (make check runs it for 3 minutes)
+#   make calibrate   measure, on this machine's own kernel and CPU (root),
+#                    the cost of resuming after other cgroups ran into
+#                    $(LAGS_BUILD)/calibration.tsv (about a minute;
+#                    CALIBRATE_ARGS="..." passes lags-calibrate options)
 #
 # Build outputs go to $(LAGS_BUILD) (default ~/.cache/lags), never into
 # this tree.  KSRC=/path/to/linux-6.12 uses your own kernel tree.
@@ -19,12 +23,13 @@ export LAGS_BUILD KSRC
 VARIANTS := stock lags lags-debug
 
 .PHONY: all help deps kernel kernels $(addprefix kernel-,$(VARIANTS)) \
-	module bench initramfs check demo goals soak vm-shell clean distclean
+	module bench initramfs check demo goals soak calibrate vm-shell clean \
+	distclean
 
 all: kernels module bench
 
 help:
-	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,18p' Makefile | sed 's/^# \{0,1\}//'
 	@echo "Other targets: deps kernel kernels kernel-<variant> module bench"
 	@echo "  initramfs vm-shell clean distclean"
 	@echo "Run a command in a guest: scripts/vm-run --kernel lags -- CMD..."
@@ -59,6 +64,13 @@ soak: kernel-lags bench
 	@scripts/selftests-build
 	@scripts/vm-run --kernel lags --single-thread --smp 2 --mem 2G --timeout 1800 \
 		-- env LAGS_LONGRUN_SECS=600 /lags/tests/guest/run lags-longrun
+
+# Only the calibration tool is built: it needs no kernel and no guest.
+calibrate:
+	@$(MAKE) -s -C bench O=$(LAGS_BUILD)/bench $(LAGS_BUILD)/bench/bin/lags-calibrate
+	@$(LAGS_BUILD)/bench/bin/lags-calibrate $(CALIBRATE_ARGS) \
+		--out $(LAGS_BUILD)/calibration.tsv
+	@echo "calibration written to $(LAGS_BUILD)/calibration.tsv"
 
 # An interactive shell in the guest is not possible without a terminal on
 # the serial line; run single commands with scripts/vm-run instead.

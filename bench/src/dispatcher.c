@@ -10,6 +10,7 @@
 
 int dispatcher_init(struct dispatcher *d, unsigned functions)
 {
+	hist_init(&d->lag);
 	d->issued_per_function = calloc(functions, sizeof(uint64_t));
 	d->dropped_per_function = calloc(functions, sizeof(uint64_t));
 	return d->issued_per_function && d->dropped_per_function ? 0 : -1;
@@ -77,6 +78,7 @@ static void run_open_loop(struct dispatcher *d)
 			return;
 		if (now - intended > d->max_lag_ns)
 			d->max_lag_ns = now - intended;
+		hist_record(&d->lag, now - intended);
 		if (send_request(d, arrival.function, intended, arrival.service_ns))
 			return;
 	}

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include "arrivals.h"
 #include "function_process.h"
+#include "histogram.h"
 
 struct dispatcher {
 	/* in */
@@ -27,6 +28,7 @@ struct dispatcher {
 	uint64_t *dropped_per_function;
 	uint64_t dropped;
 	uint64_t max_lag_ns;		/* how late a send was */
+	struct histogram lag;		/* send time - intended time */
 	uint64_t cpu_ns;		/* the dispatcher thread's CPU time */
 	uint64_t stopped_ns;
 	int failed;
@@ -35,7 +37,7 @@ struct dispatcher {
 
 #define DISPATCH_MAX_SLEEP_NS (50ULL * 1000 * 1000)
 
-/* Allocates the per-function counters; 0 or -1. */
+/* Allocates the per-function counters, empties the lag histogram; 0 or -1. */
 int dispatcher_init(struct dispatcher *dispatcher, unsigned functions);
 void *dispatcher_main(void *dispatcher);
 void dispatcher_free(struct dispatcher *dispatcher);

@@ -9,6 +9,7 @@ static const char *const shape_names[] = {
 	[SERVICE_EXPONENTIAL] = "exp",
 	[SERVICE_LOGNORMAL] = "lognormal",
 	[SERVICE_BIMODAL] = "bimodal",
+	[SERVICE_PARETO] = "pareto",
 };
 
 int service_shape_parse(const char *name, enum service_shape *shape)
@@ -47,6 +48,14 @@ double draw_lognormal(struct rng *rng, double mean, double sigma)
 	return exp(mu + sigma * draw_normal(rng));
 }
 
+double draw_pareto(struct rng *rng, double mean, double alpha)
+{
+	/* Inverse CDF: x = x_m * U^(-1/alpha), mean = x_m * alpha / (alpha - 1). */
+	double scale = mean * (alpha - 1.0) / alpha;
+
+	return scale * pow(rng_uniform(rng), -1.0 / alpha);
+}
+
 double draw_service(struct rng *rng, enum service_shape shape, double mean)
 {
 	double short_mean;
@@ -64,6 +73,8 @@ double draw_service(struct rng *rng, enum service_shape shape, double mean)
 		if (rng_uniform(rng) < BIMODAL_LONG_SHARE)
 			return short_mean * BIMODAL_LONG_FACTOR;
 		return short_mean;
+	case SERVICE_PARETO:
+		return draw_pareto(rng, mean, PARETO_SERVICE_ALPHA);
 	}
 	return mean;
 }

@@ -19,9 +19,11 @@
 #include "clock.h"
 #include "dispatcher.h"
 #include "function_process.h"
+#include "function_stream.h"
 #include "options.h"
 #include "proc_counters.h"
 #include "report.h"
+#include "switch_cost.h"
 
 #define PROG "faas-node-bench"
 #define EXIT_FAILED 1
@@ -35,6 +37,9 @@ struct run_state {
 	struct cgroup_tree tree;
 	int have_tree;
 	struct arrival_source source;
+	struct arrival_params arrival_params;
+	struct function_stream *streams;	/* self-timed: per function */
+	struct switch_cost_model cost_model;
 	struct function_set functions;
 	struct dispatcher dispatcher;
 	struct run_report report;
@@ -51,6 +56,14 @@ static unsigned capacity_cpus(const struct bench_options *opts)
 	if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
 		return (unsigned)CPU_COUNT(&set);
 	return 1;
+}
+
+/* CPUs that can exist (the size of the handover table). */
+static unsigned online_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_CONF);
+
+	return n > 0 ? (unsigned)n : 1;
 }
 
 static void raise_fd_limit(unsigned functions)
@@ -136,7 +149,67 @@ static int setup_arrivals(struct run_state *s)
 		fprintf(stderr, PROG ": %s\n", err);
 		return -1;
 	}
+	s->arrival_params = params;
+	if (s->opts.generator != GENERATOR_SELF)
+		return 0;
+	s->streams = calloc(s->opts.functions, sizeof(*s->streams));
+	if (!s->streams) {
+		fprintf(stderr, PROG ": out of memory for %u arrival streams\n",
+			s->opts.functions);
+		return -1;
+	}
+	for (unsigned f = 0; f < s->opts.functions; f++)
+		if (function_stream_init(&s->streams[f], &s->source, &params, f,
+					 err, sizeof(err))) {
+			fprintf(stderr, PROG ": %s\n", err);
+			return -1;
+		}
 	return 0;
+}
+
+/* --cost-model: the CPU time a handover costs at this density. */
+static int setup_cost_model(struct run_state *s)
+{
+	char err[512];
+
+	if (!s->opts.cost_model)
+		return 0;
+	if (switch_cost_load(&s->cost_model, s->opts.cost_model, err,
+			     sizeof(err))) {
+		fprintf(stderr, PROG ": --cost-model: %s\n", err);
+		return -1;
+	}
+	s->report.cost_model = &s->cost_model;
+	s->report.handover_cost_ns =
+		switch_cost_ns(&s->cost_model, s->opts.working_set_kib,
+			       (double)s->opts.functions / s->report.cpus);
+	return 0;
+}
+
+/* Starts the dispatcher thread, SCHED_FIFO for --generator fifo. */
+static int start_dispatcher(struct run_state *s, pthread_t *thread)
+{
+	struct sched_param param = { .sched_priority = (int)s->opts.fifo_priority };
+	pthread_attr_t attr;
+	int ret;
+
+	pthread_attr_init(&attr);
+	if (s->opts.generator == GENERATOR_FIFO) {
+		pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);
+		pthread_attr_setschedpolicy(&attr, SCHED_FIFO);
+		pthread_attr_setschedparam(&attr, &param);
+	}
+	ret = pthread_create(thread, &attr, dispatcher_main, &s->dispatcher);
+	pthread_attr_destroy(&attr);
+	if (ret == EPERM)
+		fprintf(stderr, PROG ": --generator fifo: a SCHED_FIFO thread "
+			"is not permitted here (needs CAP_SYS_NICE or an "
+			"RLIMIT_RTPRIO of %u); try --generator self\n",
+			s->opts.fifo_priority);
+	else if (ret)
+		fprintf(stderr, PROG ": cannot start the dispatcher thread: %s\n",
+			strerror(ret));
+	return ret ? -1 : 0;
 }
 
 /* Waits for the measured window (or a signal), showing progress. */
@@ -150,6 +223,11 @@ static void wait_for_window(struct run_state *s)
 		int sig = sigtimedwait(&s->stop_signals, NULL, &tick);
 		uint64_t now = monotonic_ns();
 
+		/* Self-timed: no dispatcher thread, the window just ends. */
+		if (s->opts.generator == GENERATOR_SELF && now >= s->dispatcher.end_ns) {
+			s->dispatcher.stopped_ns = s->dispatcher.end_ns;
+			atomic_store(&s->dispatcher.finished, 1);
+		}
 		if (sig > 0) {
 			s->interrupted_by = sig;
 			atomic_store(&s->dispatcher.stop, 1);
@@ -166,6 +244,16 @@ static void wait_for_window(struct run_state *s)
 	}
 }
 
+/* All requests of the window are done (self-timed: all workers left). */
+static int window_served(struct run_state *s)
+{
+	if (s->opts.generator == GENERATOR_SELF)
+		return function_set_workers_done(&s->functions) ==
+		       (uint64_t)s->opts.functions * s->opts.workers;
+	return function_set_completed(&s->functions) >=
+	       atomic_load(&s->dispatcher.issued) - s->dispatcher.dropped;
+}
+
 /* Lets queued requests finish (bounded), unless interrupted. */
 static void drain(struct run_state *s)
 {
@@ -173,11 +261,9 @@ static void drain(struct run_state *s)
 	struct timespec no_wait = { 0, 0 };
 	uint64_t deadline = monotonic_ns() +
 			    (uint64_t)(s->opts.drain_seconds * 1e9);
-	uint64_t expected = atomic_load(&s->dispatcher.issued) -
-			    s->dispatcher.dropped;
 
 	while (!s->interrupted_by && monotonic_ns() < deadline &&
-	       function_set_completed(&s->functions) < expected) {
+	       !window_served(s)) {
 		int sig = sigtimedwait(&s->stop_signals, NULL, &no_wait);
 
 		if (sig > 0)
@@ -199,6 +285,7 @@ static void summarise_functions(struct run_state *s)
 	for (unsigned i = 0; i < s->opts.functions; i++) {
 		struct function_summary *f = &r->functions[i];
 		const struct rusage *u = &s->functions.usage[i];
+		uint64_t issued = 0;
 
 		hist_init(merged);
 		for (unsigned w = 0; w < s->opts.workers; w++) {
@@ -206,11 +293,25 @@ static void summarise_functions(struct run_state *s)
 
 			hist_merge(merged, &slot->latency);
 			f->within_slo += slot->within_slo;
+			f->handovers += slot->handovers;
+			f->charged_ns += slot->charged_ns;
+			r->io_waits += slot->io_waits;
+			issued += slot->issued;
+			/* Self-timed runs have no dispatcher: the functions'
+			 * own timer lag takes the place of the dispatch lag. */
+			if (s->opts.generator == GENERATOR_SELF)
+				hist_merge(&r->dispatch_lag, &slot->timer_lag);
 		}
 		hist_merge(&r->latency, merged);
 		f->completed = merged->count;
-		f->issued = s->dispatcher.issued_per_function[i];
-		f->dropped = s->dispatcher.dropped_per_function[i];
+		if (s->opts.generator == GENERATOR_SELF) {
+			f->issued = issued;
+			f->dropped = 0;
+			r->issued += issued;
+		} else {
+			f->issued = s->dispatcher.issued_per_function[i];
+			f->dropped = s->dispatcher.dropped_per_function[i];
+		}
 		f->mean_ns = hist_mean(merged);
 		f->p50_ns = hist_percentile(merged, 50);
 		f->p99_ns = hist_percentile(merged, 99);
@@ -224,6 +325,8 @@ static void summarise_functions(struct run_state *s)
 		f->cgroup = s->tree.function_group && s->tree.function_group[i] ?
 			    strdup(s->tree.function_group[i]) : NULL;
 		r->within_slo += f->within_slo;
+		r->handovers += f->handovers;
+		r->charged_ns += f->charged_ns;
 		r->voluntary += f->voluntary;
 		r->involuntary += f->involuntary;
 		r->function_cpu_s += f->cpu_s;
@@ -247,7 +350,18 @@ static int run(struct run_state *s)
 		.slo_ns = s->report.slo_ns,
 		.closed_loop = s->opts.arrival == ARRIVAL_CLOSED,
 		.cgroup_dirs = s->tree.function_group,
+		.shape = {
+			.bursts = s->opts.bursts,
+			.io_mean_ns = s->opts.io_us * 1e3,
+			.io_shape = s->opts.io_shape,
+			.fanout = s->opts.fanout,
+			.handover_cost_ns = s->report.handover_cost_ns,
+		},
+		.cpus = online_cpus(),
+		.seed = s->opts.seed,
+		.streams = s->streams,
 	};
+	int self_timed = s->opts.generator == GENERATOR_SELF;
 	struct cpu_times cpu_before, cpu_after;
 	struct lags_stats lags_before, lags_after;
 	struct rusage self_before, self_after;
@@ -275,12 +389,17 @@ static int run(struct run_state *s)
 	s->dispatcher.start_ns = monotonic_ns();
 	s->dispatcher.end_ns = s->dispatcher.start_ns +
 			       (uint64_t)(s->opts.seconds * 1e9);
-	if (pthread_create(&thread, NULL, dispatcher_main, &s->dispatcher)) {
-		fprintf(stderr, PROG ": cannot start the dispatcher thread\n");
+	function_set_go(&s->functions, s->dispatcher.start_ns,
+			s->dispatcher.end_ns);
+	if (!self_timed && start_dispatcher(s, &thread)) {
+		function_set_abandon(&s->functions);
+		function_set_close_requests(&s->functions);
+		function_set_wait(&s->functions, CHILD_EXIT_TIMEOUT_NS);
 		return -1;
 	}
 	wait_for_window(s);
-	pthread_join(thread, NULL);
+	if (!self_timed)
+		pthread_join(thread, NULL);
 	drain(s);
 	function_set_close_requests(&s->functions);
 	failed = function_set_wait(&s->functions, CHILD_EXIT_TIMEOUT_NS);
@@ -292,9 +411,15 @@ static int run(struct run_state *s)
 	s->report.elapsed_s = (double)(s->dispatcher.stopped_ns -
 				       s->dispatcher.start_ns) / 1e9;
 	s->report.wall_s = (double)(end_ns - s->dispatcher.start_ns) / 1e9;
-	s->report.issued = atomic_load(&s->dispatcher.issued);
+	s->report.issued = self_timed ? 0 : atomic_load(&s->dispatcher.issued);
 	s->report.dropped = s->dispatcher.dropped;
 	s->report.max_dispatch_lag_ns = s->dispatcher.max_lag_ns;
+	s->report.dispatch_lag = s->dispatcher.lag;	/* self-timed: empty */
+	s->report.dispatcher_cpu_ns = s->dispatcher.cpu_ns;
+	s->report.generator_voluntary =
+		(uint64_t)(self_after.ru_nvcsw - self_before.ru_nvcsw);
+	s->report.generator_involuntary =
+		(uint64_t)(self_after.ru_nivcsw - self_before.ru_nivcsw);
 	s->report.system_switches = cpu_after.context_switches -
 				    cpu_before.context_switches;
 	s->report.cpu_utilisation =
@@ -370,6 +495,8 @@ int main(int argc, char **argv)
 
 	s->report.opts = &s->opts;
 	s->report.cpus = capacity_cpus(&s->opts);
+	if (s->opts.per_cpu)
+		s->opts.functions = s->opts.per_cpu * s->report.cpus;
 	s->report.slo_ns = (uint64_t)(s->opts.slo_us * 1e3);
 	read_kernel_config(&s->report.kernel);
 	s->report.functions = calloc(s->opts.functions,
@@ -381,6 +508,8 @@ int main(int argc, char **argv)
 	raise_fd_limit(s->opts.functions);
 
 	if (setup_arrivals(s))
+		return EXIT_FAILED;
+	if (setup_cost_model(s))
 		return EXIT_FAILED;
 	if (setup_cgroups(s))
 		return EXIT_FAILED;
@@ -396,6 +525,7 @@ int main(int argc, char **argv)
 	dispatcher_free(&s->dispatcher);
 	function_set_free(&s->functions);
 	arrival_source_free(&s->source);
+	free(s->streams);
 	for (unsigned i = 0; i < s->opts.functions; i++)
 		free(s->report.functions[i].cgroup);
 	free(s->report.functions);

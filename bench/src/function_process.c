@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,14 +22,55 @@
 #define LINES_PER_CLOCK_CHECK 64
 #define WORKER_STACK_BYTES (256 * 1024)
 
+/* State of one function process shared by its workers. */
+struct function_state {
+	pthread_mutex_t lock;		/* guards stream */
+	struct function_stream stream;	/* self-timed only */
+	int self_timed;
+	int stream_done;		/* no more arrivals in the window */
+};
+
 struct worker_context {
 	struct worker_slot *slot;
-	_Atomic int *abandon;
+	struct function_set *set;
+	struct function_state *state;
+	const struct request_shape *shape;
 	int request_fd;
+	int go_fd;			/* EOF starts the window */
 	int completion_fd;		/* -1 in open loop */
 	uint32_t function;
 	uint64_t slo_ns;
 	size_t working_set_bytes;
+	struct rng io_rng;
+	struct fanout *fanout;		/* NULL: no fan-out */
+};
+
+/* A function thread's CPU work: its working set and where it is. */
+struct burner {
+	unsigned char *working_set;
+	size_t bytes, cursor;
+	struct handover_tags *tags;
+	unsigned function;
+	double handover_cost_ns;
+	uint64_t handovers, charged_ns;
+	_Atomic int *abandon;
+};
+
+/* Helper threads of one worker for fan-out; the worker is thread 0. */
+struct fanout {
+	unsigned helpers;
+	pthread_t *threads;
+	struct fanout_helper *helper;
+	sem_t done;
+};
+
+struct fanout_helper {
+	struct fanout *fanout;
+	struct burner burner;
+	sem_t go;
+	uint64_t share_ns;		/* set before go is posted */
+	int stop;
+	int started;
 };
 
 struct worker_slot *function_slot(const struct function_set *set,
@@ -36,26 +79,250 @@ struct worker_slot *function_slot(const struct function_set *set,
 	return &set->slots[(size_t)function * set->workers + worker];
 }
 
-/* Burns service_ns of this thread's CPU time, touching the working set. */
-static void burn(uint64_t service_ns, unsigned char *working_set,
-		 size_t bytes, size_t *cursor, _Atomic int *abandon)
+static int on_cpu_handover(struct burner *b)
+{
+	int cpu = sched_getcpu();
+
+	return cpu >= 0 && handover_check(b->tags, (unsigned)cpu, b->function);
+}
+
+/*
+ * Burns service_ns of this thread's CPU time, touching the working set.
+ * At every clock check it looks for a handover (handover.h) and, with
+ * the switch-cost model on, adds the model's cost to the work left.
+ */
+static void burn(struct burner *b, uint64_t service_ns)
 {
 	uint64_t start = thread_cpu_ns();
 	volatile uint64_t sink = 0;
 
 	for (;;) {
+		if (on_cpu_handover(b)) {
+			b->handovers++;
+			service_ns += (uint64_t)b->handover_cost_ns;
+			b->charged_ns += (uint64_t)b->handover_cost_ns;
+		}
 		for (int i = 0; i < LINES_PER_CLOCK_CHECK; i++) {
-			if (bytes) {
-				working_set[*cursor]++;
-				*cursor += CACHE_LINE;
-				if (*cursor >= bytes)
-					*cursor = 0;
+			if (b->bytes) {
+				b->working_set[b->cursor]++;
+				b->cursor += CACHE_LINE;
+				if (b->cursor >= b->bytes)
+					b->cursor = 0;
 			} else {
 				sink = sink * 6364136223846793005ULL + 1;
 			}
 		}
 		if (thread_cpu_ns() - start >= service_ns ||
-		    atomic_load_explicit(abandon, memory_order_relaxed))
+		    atomic_load_explicit(b->abandon, memory_order_relaxed))
+			return;
+	}
+}
+
+static int burner_init(struct burner *b, const struct worker_context *ctx)
+{
+	memset(b, 0, sizeof(*b));
+	b->tags = ctx->set->tags;
+	b->function = ctx->function;
+	b->handover_cost_ns = ctx->shape->handover_cost_ns;
+	b->abandon = ctx->set->abandon;
+	b->bytes = ctx->working_set_bytes;
+	if (b->bytes) {
+		b->working_set = malloc(b->bytes);
+		if (!b->working_set)
+			return -1;
+		memset(b->working_set, 1, b->bytes);
+	}
+	return 0;
+}
+
+static void *fanout_helper_main(void *arg)
+{
+	struct fanout_helper *h = arg;
+
+	for (;;) {
+		while (sem_wait(&h->go) && errno == EINTR)
+			;
+		if (h->stop)
+			return NULL;
+		burn(&h->burner, h->share_ns);
+		sem_post(&h->fanout->done);
+	}
+}
+
+/* Starts `helpers` threads with their own working sets; 0 or -1. */
+static int fanout_start(struct fanout *f, unsigned helpers,
+			const struct worker_context *ctx)
+{
+	pthread_attr_t attr;
+
+	memset(f, 0, sizeof(*f));
+	f->helper = calloc(helpers, sizeof(*f->helper));
+	f->threads = calloc(helpers, sizeof(*f->threads));
+	if (!f->helper || !f->threads || sem_init(&f->done, 0, 0))
+		return -1;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, WORKER_STACK_BYTES);
+	for (unsigned i = 0; i < helpers; i++) {
+		struct fanout_helper *h = &f->helper[i];
+
+		h->fanout = f;
+		if (burner_init(&h->burner, ctx) || sem_init(&h->go, 0, 0) ||
+		    pthread_create(&f->threads[i], &attr, fanout_helper_main, h))
+			return -1;
+		h->started = 1;
+		f->helpers++;
+	}
+	pthread_attr_destroy(&attr);
+	return 0;
+}
+
+/* Runs one burst of service_ns split evenly over the worker and helpers. */
+static void fanout_burst(struct fanout *f, struct burner *self,
+			 uint64_t service_ns)
+{
+	uint64_t share = service_ns / (f->helpers + 1);
+
+	for (unsigned i = 0; i < f->helpers; i++) {
+		f->helper[i].share_ns = share;
+		sem_post(&f->helper[i].go);
+	}
+	burn(self, service_ns - share * f->helpers);
+	for (unsigned i = 0; i < f->helpers; i++)
+		while (sem_wait(&f->done) && errno == EINTR)
+			;
+}
+
+/* Sums the helpers' handovers into the worker's burner. */
+static void fanout_collect(struct fanout *f, struct burner *self)
+{
+	for (unsigned i = 0; i < f->helpers; i++) {
+		self->handovers += f->helper[i].burner.handovers;
+		self->charged_ns += f->helper[i].burner.charged_ns;
+		f->helper[i].burner.handovers = 0;
+		f->helper[i].burner.charged_ns = 0;
+	}
+}
+
+static void fanout_stop(struct fanout *f)
+{
+	for (unsigned i = 0; i < f->helpers; i++) {
+		f->helper[i].stop = 1;
+		sem_post(&f->helper[i].go);
+		pthread_join(f->threads[i], NULL);
+		free(f->helper[i].burner.working_set);
+	}
+	free(f->helper);
+	free(f->threads);
+}
+
+/* Sleeps until deadline_ns unless the run is abandoned first (EINTR). */
+static void sleep_until_or_abandon(uint64_t deadline_ns, _Atomic int *abandon)
+{
+	struct timespec ts = {
+		.tv_sec = (time_t)(deadline_ns / NSEC_PER_SEC),
+		.tv_nsec = (long)(deadline_ns % NSEC_PER_SEC),
+	};
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		if (atomic_load_explicit(abandon, memory_order_relaxed))
+			return;
+}
+
+/*
+ * Self-timed: takes the function's next arrival (first come, first
+ * served among its workers) and sleeps until its intended time.  The
+ * delay from that time to the wake-up, when the worker was idle, is the
+ * timer lag.  1: a request in *out; 0: the window is over.
+ */
+static int next_timed_request(struct worker_context *ctx,
+			      struct request_message *out)
+{
+	struct function_state *st = ctx->state;
+	uint64_t start = atomic_load(ctx->set->start_ns);
+	uint64_t end = atomic_load(ctx->set->end_ns);
+	double time_ns = 0, service_ns = 0;
+	uint64_t now;
+	int have;
+
+	pthread_mutex_lock(&st->lock);
+	have = !st->stream_done &&
+	       function_stream_next(&st->stream, &time_ns, &service_ns) == 0 &&
+	       start + (uint64_t)time_ns < end;
+	if (!have)
+		st->stream_done = 1;
+	pthread_mutex_unlock(&st->lock);
+	if (!have)
+		return 0;
+	ctx->slot->issued++;
+	out->intended_ns = start + (uint64_t)time_ns;
+	out->service_ns = (uint64_t)service_ns;
+	now = monotonic_ns();
+	if (now < out->intended_ns) {
+		sleep_until_or_abandon(out->intended_ns, ctx->set->abandon);
+		now = monotonic_ns();
+		hist_record(&ctx->slot->timer_lag,
+			    now > out->intended_ns ? now - out->intended_ns : 0);
+	}
+	return 1;
+}
+
+/*
+ * Abandoned while arrivals were left: counts the rest of the window as
+ * issued (and so unfinished), so that nothing is lost silently.
+ */
+static void count_unserved(struct worker_context *ctx)
+{
+	struct function_state *st = ctx->state;
+	uint64_t start = atomic_load(ctx->set->start_ns);
+	uint64_t end = atomic_load(ctx->set->end_ns);
+	double time_ns, service_ns;
+
+	pthread_mutex_lock(&st->lock);
+	while (!st->stream_done &&
+	       function_stream_next(&st->stream, &time_ns, &service_ns) == 0 &&
+	       start + (uint64_t)time_ns < end)
+		ctx->slot->issued++;
+	st->stream_done = 1;
+	pthread_mutex_unlock(&st->lock);
+}
+
+/* Dispatcher: the next request from the pipe.  1: got one; 0: EOF. */
+static int next_piped_request(struct worker_context *ctx,
+			      struct request_message *out)
+{
+	for (;;) {
+		ssize_t n = read(ctx->request_fd, out, sizeof(*out));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		return n == (ssize_t)sizeof(*out);
+	}
+}
+
+/* Serves one request: bursts of CPU (fanned out), I/O waits between. */
+static void serve(struct worker_context *ctx, struct burner *self,
+		  const struct request_message *message)
+{
+	const struct request_shape *shape = ctx->shape;
+	uint64_t burst = message->service_ns / shape->bursts;
+
+	for (unsigned b = 0; b < shape->bursts; b++) {
+		uint64_t service = b + 1 < shape->bursts ? burst :
+				   message->service_ns - burst * (shape->bursts - 1);
+
+		if (ctx->fanout)
+			fanout_burst(ctx->fanout, self, service);
+		else
+			burn(self, service);
+		if (b + 1 < shape->bursts && shape->io_mean_ns > 0) {
+			double wait = draw_service(&ctx->io_rng, shape->io_shape,
+						   shape->io_mean_ns);
+
+			sleep_until_or_abandon(monotonic_ns() + (uint64_t)wait,
+					       ctx->set->abandon);
+			ctx->slot->io_waits++;
+		}
+		if (atomic_load_explicit(ctx->set->abandon, memory_order_relaxed))
 			return;
 	}
 }
@@ -64,50 +331,73 @@ static void *worker_main(void *arg)
 {
 	struct worker_context *ctx = arg;
 	struct request_message message;
-	unsigned char *working_set = NULL;
-	size_t cursor = 0;
+	struct fanout fanout;
+	struct burner self;
 
-	if (ctx->working_set_bytes) {
-		working_set = malloc(ctx->working_set_bytes);
-		if (!working_set) {
-			fprintf(stderr, "function %u: working set: out of memory\n",
-				ctx->function);
+	if (burner_init(&self, ctx)) {
+		fprintf(stderr, "function %u: working set: out of memory\n",
+			ctx->function);
+		return NULL;
+	}
+	if (ctx->shape->fanout > 1) {
+		if (fanout_start(&fanout, ctx->shape->fanout - 1, ctx)) {
+			fprintf(stderr, "function %u: cannot start %u fan-out "
+				"threads\n", ctx->function, ctx->shape->fanout - 1);
 			return NULL;
 		}
-		memset(working_set, 1, ctx->working_set_bytes);
+		ctx->fanout = &fanout;
 	}
-	for (;;) {
-		ssize_t n = read(ctx->request_fd, &message, sizeof(message));
-		uint64_t done, latency;
+	/* Self-timed workers need the window: wait for the parent's go. */
+	if (ctx->state->self_timed) {
+		char byte;
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n != (ssize_t)sizeof(message))
-			break;		/* EOF: the run is over */
-		if (atomic_load_explicit(ctx->abandon, memory_order_relaxed))
+		while (read(ctx->go_fd, &byte, 1) < 0 && errno == EINTR)
+			;
+	}
+	/* The first check only tags the CPU. */
+	on_cpu_handover(&self);
+	for (;;) {
+		uint64_t done, latency;
+		int got = ctx->state->self_timed ?
+			  next_timed_request(ctx, &message) :
+			  next_piped_request(ctx, &message);
+
+		if (!got)
+			break;		/* the window or the pipe is over */
+		if (atomic_load_explicit(ctx->set->abandon, memory_order_relaxed)) {
+			if (ctx->state->self_timed)
+				count_unserved(ctx);
 			break;
-		burn(message.service_ns, working_set, ctx->working_set_bytes,
-		     &cursor, ctx->abandon);
+		}
+		serve(ctx, &self, &message);
+		if (ctx->fanout)
+			fanout_collect(ctx->fanout, &self);
 		done = monotonic_ns();
 		latency = done > message.intended_ns ? done - message.intended_ns : 0;
 		hist_record(&ctx->slot->latency, latency);
 		if (latency <= ctx->slo_ns)
 			ctx->slot->within_slo++;
+		ctx->slot->handovers = self.handovers;
+		ctx->slot->charged_ns = self.charged_ns;
 		atomic_fetch_add_explicit(&ctx->slot->completed, 1,
-					  memory_order_relaxed);
+					  memory_order_release);
 		if (ctx->completion_fd >= 0 &&
 		    write(ctx->completion_fd, &ctx->function,
 			  sizeof(ctx->function)) < 0 && errno != EAGAIN)
 			break;
 	}
 	ctx->slot->cpu_ns = thread_cpu_ns();
-	free(working_set);
+	if (ctx->fanout)
+		fanout_stop(ctx->fanout);
+	free(self.working_set);
+	atomic_fetch_add(ctx->set->workers_done, 1);
 	return NULL;
 }
 
 static void close_other_fds(const struct function_set *set, unsigned keep,
 			    int request_read[], unsigned started)
 {
+	close(set->go_fd);
 	for (unsigned i = 0; i < set->functions; i++) {
 		if (set->request_fd[i] >= 0)
 			close(set->request_fd[i]);
@@ -121,8 +411,10 @@ static void close_other_fds(const struct function_set *set, unsigned keep,
 /* The body of function process `index`; never returns. */
 static void function_main(struct function_set *set,
 			  const struct function_config *config, unsigned index,
-			  int request_fd, int completion_fd, int ready_fd)
+			  int request_fd, int completion_fd, int ready_fd,
+			  int go_fd)
 {
+	struct function_state state = { .self_timed = config->streams != NULL };
 	struct worker_context *contexts;
 	pthread_t *threads;
 	pthread_attr_t attr;
@@ -139,6 +431,9 @@ static void function_main(struct function_set *set,
 			_exit(1);
 		_exit(1);
 	}
+	pthread_mutex_init(&state.lock, NULL);
+	if (state.self_timed)
+		state.stream = config->streams[index];
 	contexts = calloc(config->workers, sizeof(*contexts));
 	threads = calloc(config->workers, sizeof(*threads));
 	if (!contexts || !threads) {
@@ -150,13 +445,18 @@ static void function_main(struct function_set *set,
 	for (unsigned w = 0; w < config->workers; w++) {
 		contexts[w] = (struct worker_context) {
 			.slot = function_slot(set, index, w),
-			.abandon = set->abandon,
+			.set = set,
+			.state = &state,
+			.shape = &config->shape,
 			.request_fd = request_fd,
+			.go_fd = go_fd,
 			.completion_fd = completion_fd,
 			.function = index,
 			.slo_ns = config->slo_ns,
 			.working_set_bytes = (size_t)config->working_set_kib * 1024,
 		};
+		rng_seed(&contexts[w].io_rng, config->seed ^
+			 ((uint64_t)index << 20 | w) * 0x9e3779b97f4a7c15ULL);
 		if (pthread_create(&threads[w], &attr, worker_main, &contexts[w])) {
 			fprintf(stderr, "function %u: cannot start worker %u\n",
 				index, w);
@@ -225,7 +525,10 @@ static int alloc_set(struct function_set *set, const struct function_config *con
 	set->functions = config->functions;
 	set->workers = config->workers;
 	set->completion_fd = -1;
-	set->shared_bytes = slots * sizeof(struct worker_slot) + CACHE_LINE;
+	set->go_fd = -1;
+	/* slots, then one line of flags and times, then the CPU tags */
+	set->shared_bytes = slots * sizeof(struct worker_slot) + CACHE_LINE +
+			    handover_tags_bytes(config->cpus);
 	set->slots = mmap(NULL, set->shared_bytes, PROT_READ | PROT_WRITE,
 			  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (set->slots == MAP_FAILED) {
@@ -234,8 +537,15 @@ static int alloc_set(struct function_set *set, const struct function_config *con
 	}
 	set->abandon = (_Atomic int *)((char *)set->slots +
 				       slots * sizeof(struct worker_slot));
-	for (size_t i = 0; i < slots; i++)
+	set->start_ns = (_Atomic uint64_t *)((char *)set->abandon + 8);
+	set->end_ns = set->start_ns + 1;
+	set->workers_done = set->start_ns + 2;
+	set->tags = (struct handover_tags *)((char *)set->abandon + CACHE_LINE);
+	handover_tags_init(set->tags, config->cpus);
+	for (size_t i = 0; i < slots; i++) {
 		hist_init(&set->slots[i].latency);
+		hist_init(&set->slots[i].timer_lag);
+	}
 	set->request_fd = calloc(config->functions, sizeof(*set->request_fd));
 	set->pids = calloc(config->functions, sizeof(*set->pids));
 	set->usage = calloc(config->functions, sizeof(*set->usage));
@@ -251,7 +561,7 @@ int function_set_start(struct function_set *set,
 		       const struct function_config *config,
 		       char *err, size_t errlen)
 {
-	int *request_read, completion[2] = { -1, -1 }, ready[2], fds[2];
+	int *request_read, completion[2] = { -1, -1 }, ready[2], fds[2], go[2];
 	unsigned started = 0;
 
 	if (alloc_set(set, config)) {
@@ -264,8 +574,13 @@ int function_set_start(struct function_set *set,
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (make_pipe(ready, err, errlen, "start-up"))
+	if (make_pipe(go, err, errlen, "the start signal"))
 		goto fail_early;
+	set->go_fd = go[1];
+	if (make_pipe(ready, err, errlen, "start-up")) {
+		close(go[0]);
+		goto fail_early;
+	}
 	if (config->closed_loop) {
 		if (make_pipe(completion, err, errlen, "completions"))
 			goto fail_early;
@@ -293,7 +608,8 @@ int function_set_start(struct function_set *set,
 		if (pid == 0) {
 			close(ready[0]);
 			close_other_fds(set, i, request_read, 0);
-			function_main(set, config, i, fds[0], completion[1], ready[1]);
+			function_main(set, config, i, fds[0], completion[1], ready[1],
+				      go[0]);
 		}
 		set->pids[i] = pid;
 		started++;
@@ -301,6 +617,8 @@ int function_set_start(struct function_set *set,
 		request_read[i] = -1;
 	}
 	close(ready[1]);
+	close(go[0]);
+	go[0] = -1;
 	if (completion[1] >= 0)
 		close(completion[1]);
 	completion[1] = -1;
@@ -311,6 +629,7 @@ int function_set_start(struct function_set *set,
 	return 0;
 fail:
 	close(ready[1]);
+	close(go[0]);
 	if (completion[1] >= 0)
 		close(completion[1]);
 fail_started:
@@ -323,6 +642,17 @@ fail_started:
 fail_early:
 	free(request_read);
 	return -1;
+}
+
+void function_set_go(struct function_set *set, uint64_t start_ns,
+		     uint64_t end_ns)
+{
+	atomic_store(set->start_ns, start_ns);
+	atomic_store(set->end_ns, end_ns);
+	/* EOF on the start pipe wakes every waiting worker at once. */
+	if (set->go_fd >= 0)
+		close(set->go_fd);
+	set->go_fd = -1;
 }
 
 int function_send(struct function_set *set, unsigned function,
@@ -347,6 +677,11 @@ uint64_t function_set_completed(const struct function_set *set)
 	return total;
 }
 
+uint64_t function_set_workers_done(const struct function_set *set)
+{
+	return atomic_load(set->workers_done);
+}
+
 void function_set_close_requests(struct function_set *set)
 {
 	for (unsigned i = 0; i < set->functions; i++) {
@@ -359,6 +694,10 @@ void function_set_close_requests(struct function_set *set)
 void function_set_abandon(struct function_set *set)
 {
 	atomic_store(set->abandon, 1);
+	/* Self-timed workers waiting for the start must see it too. */
+	if (set->go_fd >= 0)
+		close(set->go_fd);
+	set->go_fd = -1;
 }
 
 int function_set_wait(struct function_set *set, uint64_t timeout_ns)
@@ -407,6 +746,8 @@ void function_set_free(struct function_set *set)
 		function_set_close_requests(set);
 	if (set->completion_fd >= 0)
 		close(set->completion_fd);
+	if (set->go_fd >= 0)
+		close(set->go_fd);
 	if (set->slots)
 		munmap(set->slots, set->shared_bytes);
 	free(set->request_fd);
@@ -415,4 +756,5 @@ void function_set_free(struct function_set *set)
 	free(set->exit_status);
 	memset(set, 0, sizeof(*set));
 	set->completion_fd = -1;
+	set->go_fd = -1;
 }

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Function instances: one process per function, placed in its cgroup,
- * with K worker threads that block on the function's request pipe and,
- * per request, burn its CPU service time while touching a private
- * working set.  Results go to memory shared with the parent.
+ * with K worker threads.  A worker gets its next request either from the
+ * function's own arrival stream (self-timed: it sleeps until the
+ * request's intended time) or from the function's request pipe (a
+ * dispatcher sends it), then serves it: CPU bursts that touch a private
+ * working set, optionally split across fan-out threads and separated by
+ * simulated I/O waits.  Results go to memory shared with the parent.
  */
 #ifndef FAAS_FUNCTION_PROCESS_H
 #define FAAS_FUNCTION_PROCESS_H
@@ -13,6 +16,9 @@
 #include <stdint.h>
 #include <sys/resource.h>
 #include <sys/types.h>
+#include "distributions.h"
+#include "function_stream.h"
+#include "handover.h"
 #include "histogram.h"
 
 /* What travels through a request pipe (one atomic pipe write). */
@@ -23,9 +29,23 @@ struct request_message {
 
 struct worker_slot {
 	struct histogram latency;	/* intended arrival to completion */
+	struct histogram timer_lag;	/* self-timed: intended to wake-up */
 	_Atomic uint64_t completed;
+	uint64_t issued;		/* self-timed: arrivals in the window */
 	uint64_t within_slo;
+	uint64_t handovers;		/* see handover.h */
+	uint64_t charged_ns;		/* switch-cost model, CPU ns added */
+	uint64_t io_waits;
 	uint64_t cpu_ns;		/* thread CPU time at exit */
+};
+
+/* What one request does besides its CPU service time. */
+struct request_shape {
+	unsigned bursts;		/* CPU bursts, >= 1; service split evenly */
+	double io_mean_ns;		/* blocking wait between bursts */
+	enum service_shape io_shape;
+	unsigned fanout;		/* threads per burst, >= 1 */
+	double handover_cost_ns;	/* CPU charged per handover, 0: off */
 };
 
 struct function_config {
@@ -35,12 +55,23 @@ struct function_config {
 	uint64_t slo_ns;
 	int closed_loop;		/* report completions to the dispatcher */
 	char *const *cgroup_dirs;	/* per function, NULL: stay */
+	struct request_shape shape;
+	unsigned cpus;			/* CPUs in the handover table */
+	uint64_t seed;			/* of the I/O wait draws */
+	/* Self-timed: per function stream (copied by its process), or NULL
+	 * for requests from a dispatcher through the pipes. */
+	const struct function_stream *streams;
 };
 
 struct function_set {
 	unsigned functions, workers;
 	struct worker_slot *slots;	/* functions * workers, shared */
 	_Atomic int *abandon;		/* shared: stop burning, exit */
+	/* shared: the measured window, set by function_set_go() */
+	_Atomic uint64_t *start_ns, *end_ns;
+	_Atomic uint64_t *workers_done;	/* shared: workers that left */
+	struct handover_tags *tags;	/* shared */
+	int go_fd;			/* write end; closing it starts the run */
 	size_t shared_bytes;
 	int *request_fd;		/* write ends, -1 once closed */
 	int completion_fd;		/* read end, -1 unless closed loop */
@@ -59,10 +90,19 @@ struct function_set {
 int function_set_start(struct function_set *set,
 		       const struct function_config *config,
 		       char *err, size_t errlen);
+/*
+ * Starts the measured window [start_ns, end_ns) for self-timed
+ * functions (their stream's time 0 is start_ns; arrivals at or after
+ * end_ns are not served).  Dispatcher runs call it too.
+ */
+void function_set_go(struct function_set *set, uint64_t start_ns,
+		     uint64_t end_ns);
 /* Nonblocking send: 0 sent, 1 pipe full (dropped), -1 error. */
 int function_send(struct function_set *set, unsigned function,
 		  const struct request_message *message);
 uint64_t function_set_completed(const struct function_set *set);
+/* Workers that have left their loop (window over, or abandoned). */
+uint64_t function_set_workers_done(const struct function_set *set);
 /* Closing the request pipes lets the workers drain and exit. */
 void function_set_close_requests(struct function_set *set);
 void function_set_abandon(struct function_set *set);

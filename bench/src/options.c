@@ -12,6 +12,7 @@ static const char *const arrival_names[] = {
 	[ARRIVAL_CLOSED] = "closed",
 	[ARRIVAL_SYNTHETIC] = "synthetic",
 	[ARRIVAL_REPLAY] = "replay",
+	[ARRIVAL_AZURE] = "azure",
 };
 
 static const char *const group_names[] = {
@@ -19,6 +20,38 @@ static const char *const group_names[] = {
 	[GROUPS_SINGLE] = "single",
 	[GROUPS_NONE] = "none",
 };
+
+static const char *const generator_names[] = {
+	[GENERATOR_SELF] = "self",
+	[GENERATOR_FIFO] = "fifo",
+	[GENERATOR_FAIR] = "fair",
+};
+
+/*
+ * Named option sets, applied before the command line (so an explicit
+ * option wins).  Documentation/bench.rst explains each.
+ */
+struct preset {
+	const char *name;
+	const char *const args[24];
+};
+
+static const struct preset presets[] = {
+	{ "dense", { "--per-cpu", "32", "--load", "0.9", "--service", "fixed",
+		     "--service-us", "2000", "--zipf", "1", NULL } },
+	{ "high-rate", { "--per-cpu", "64", "--load", "0.9", "--service",
+			 "lognormal", "--service-us", "400", "--bursts", "4",
+			 "--io-us", "200", "--io-shape", "exp", "--zipf", "1",
+			 NULL } },
+	{ "azure", { "--per-cpu", "64", "--load", "0.9", "--arrival", "azure",
+		     "--service-us", "2000", "--bursts", "2", "--io-us", "500",
+		     "--io-shape", "lognormal", NULL } },
+};
+
+const char *generator_mode_name(enum generator_mode mode)
+{
+	return generator_names[mode];
+}
 
 const char *arrival_mode_name(enum arrival_mode mode)
 {
@@ -49,6 +82,11 @@ void options_defaults(struct bench_options *opts)
 	opts->depth = 1;
 	opts->drain_seconds = 2.0;
 	opts->label = "";
+	opts->generator = GENERATOR_SELF;
+	opts->fifo_priority = 50;
+	opts->bursts = 1;
+	opts->io_shape = SERVICE_EXPONENTIAL;
+	opts->fanout = 1;
 }
 
 void options_usage(FILE *out, const char *prog)
@@ -67,16 +105,35 @@ void options_usage(FILE *out, const char *prog)
 "  --help               this text\n"
 "\n"
 "Functions and requests:\n"
+"  --preset NAME        dense|high-rate|azure: a named set of the options\n"
+"                       below (explicit options win; see bench.rst)\n"
+"  --per-cpu K          K functions per capacity CPU (instead of --functions)\n"
 "  --workers K          worker threads per function (1)\n"
-"  --service SHAPE      fixed|exp|lognormal|bimodal service times (exp)\n"
+"  --bursts N           CPU bursts per request, service split evenly (1)\n"
+"  --io-us US           mean blocking wait between bursts (0: none)\n"
+"  --io-shape SHAPE     its distribution, as --service (exp)\n"
+"  --fanout F           threads per burst: the worker and F-1 helpers\n"
+"                       share each burst and join (1)\n"
+"  --service SHAPE      fixed|exp|lognormal|bimodal|pareto service\n"
+"                       times (exp)\n"
 "  --service-us US      mean CPU time per request (2000)\n"
 "  --working-set-kib W  private memory each worker touches (64)\n"
-"  --arrival MODE       poisson|onoff|closed|synthetic|replay (poisson)\n"
+"  --arrival MODE       poisson|onoff|closed|synthetic|replay|azure\n"
+"                       (poisson; azure: Documentation/bench.rst)\n"
 "  --zipf S             popularity exponent across functions, 0 = even (1)\n"
 "  --on-ms MS --off-ms MS  burst periods of onoff/synthetic (100/100)\n"
 "  --clients C          closed loop: requests in flight per function\n"
 "                       (default: --workers)\n"
 "  --trace FILE         replay CSV: time_us,function,service_us\n"
+"  --generator G        self: each function sleeps until its own next\n"
+"                       arrival (default for open-loop arrivals);\n"
+"                       fifo: one SCHED_FIFO dispatcher thread, like\n"
+"                       network receive (default for closed and replay);\n"
+"                       fair: one SCHED_OTHER dispatcher (the v1 bench)\n"
+"  --fifo-priority P    priority of the fifo dispatcher (50)\n"
+"  --cost-model FILE    charge each handover the CPU time a calibration\n"
+"                       file (lags-calibrate) gives for this working set\n"
+"                       and density (off by default)\n"
 "  --seed N             random seed (1)\n"
 "  --cpus N             capacity in CPUs for --load (default: affinity)\n"
 "  --slo-us US          latency objective (default 10x --service-us)\n"
@@ -109,7 +166,9 @@ enum {
 	OPT_ZIPF, OPT_ON_MS, OPT_OFF_MS, OPT_CLIENTS, OPT_TRACE, OPT_SEED,
 	OPT_CPUS, OPT_SLO_US, OPT_DRAIN, OPT_GROUPS, OPT_DEPTH, OPT_WEIGHT,
 	OPT_CPU_MAX, OPT_CGROUP_ROOT, OPT_CSV, OPT_HIST_CSV, OPT_SUMMARY,
-	OPT_LABEL, OPT_QUIET,
+	OPT_LABEL, OPT_QUIET, OPT_GENERATOR, OPT_FIFO_PRIORITY, OPT_BURSTS,
+	OPT_IO_US, OPT_IO_SHAPE, OPT_FANOUT, OPT_COST_MODEL, OPT_PRESET,
+	OPT_PER_CPU,
 };
 
 static const struct option long_options[] = {
@@ -142,6 +201,15 @@ static const struct option long_options[] = {
 	{ "summary", required_argument, NULL, OPT_SUMMARY },
 	{ "label", required_argument, NULL, OPT_LABEL },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "generator", required_argument, NULL, OPT_GENERATOR },
+	{ "fifo-priority", required_argument, NULL, OPT_FIFO_PRIORITY },
+	{ "bursts", required_argument, NULL, OPT_BURSTS },
+	{ "io-us", required_argument, NULL, OPT_IO_US },
+	{ "io-shape", required_argument, NULL, OPT_IO_SHAPE },
+	{ "fanout", required_argument, NULL, OPT_FANOUT },
+	{ "cost-model", required_argument, NULL, OPT_COST_MODEL },
+	{ "preset", required_argument, NULL, OPT_PRESET },
+	{ "per-cpu", required_argument, NULL, OPT_PER_CPU },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -215,7 +283,8 @@ static int parse_one(struct bench_options *opts, int option, const char *arg,
 		break;
 	case OPT_SERVICE:
 		if (service_shape_parse(arg, &opts->service))
-			return bad(prog, name, arg, "fixed, exp, lognormal or bimodal");
+			return bad(prog, name, arg,
+				   "fixed, exp, lognormal, bimodal or pareto");
 		break;
 	case OPT_SERVICE_US:
 		if (parse_double(arg, 1.0, 1e7, &opts->service_us))
@@ -232,7 +301,7 @@ static int parse_one(struct bench_options *opts, int option, const char *arg,
 				return 0;
 			}
 		return bad(prog, name, arg,
-			   "poisson, onoff, closed, synthetic or replay");
+			   "poisson, onoff, closed, synthetic, replay or azure");
 	case OPT_ZIPF:
 		if (parse_double(arg, 0.0, 10.0, &opts->zipf))
 			return bad(prog, name, arg, "an exponent from 0 to 10");
@@ -306,6 +375,80 @@ static int parse_one(struct bench_options *opts, int option, const char *arg,
 	case OPT_QUIET:
 		opts->quiet = 1;
 		break;
+	case OPT_GENERATOR:
+		for (unsigned i = 0; i < sizeof(generator_names) / sizeof(*generator_names); i++)
+			if (strcmp(arg, generator_names[i]) == 0) {
+				opts->generator = (enum generator_mode)i;
+				opts->generator_given = 1;
+				return 0;
+			}
+		return bad(prog, name, arg, "self, fifo or fair");
+	case OPT_FIFO_PRIORITY:
+		if (parse_unsigned(arg, 1, 99, &opts->fifo_priority))
+			return bad(prog, name, arg, "a SCHED_FIFO priority from 1 to 99");
+		break;
+	case OPT_BURSTS:
+		if (parse_unsigned(arg, 1, 1000, &opts->bursts))
+			return bad(prog, name, arg, "an integer from 1 to 1000");
+		break;
+	case OPT_IO_US:
+		if (parse_double(arg, 0.0, 1e7, &opts->io_us))
+			return bad(prog, name, arg, "microseconds from 0 to 1e7");
+		break;
+	case OPT_IO_SHAPE:
+		if (service_shape_parse(arg, &opts->io_shape))
+			return bad(prog, name, arg,
+				   "fixed, exp, lognormal, bimodal or pareto");
+		break;
+	case OPT_FANOUT:
+		if (parse_unsigned(arg, 1, 64, &opts->fanout))
+			return bad(prog, name, arg, "an integer from 1 to 64");
+		break;
+	case OPT_COST_MODEL:
+		opts->cost_model = arg;
+		break;
+	case OPT_PER_CPU:
+		if (parse_unsigned(arg, 1, 4096, &opts->per_cpu))
+			return bad(prog, name, arg, "an integer from 1 to 4096");
+		break;
+	case OPT_PRESET:
+		break;		/* applied before the command line */
+	}
+	return 0;
+}
+
+/* Applies --preset NAME (the last one given); 0, or 2 after a message. */
+static int apply_preset(struct bench_options *opts, int argc, char **argv)
+{
+	const char *prog = argv[0], *name = NULL;
+	const struct preset *preset = NULL;
+	int ret;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--preset") == 0 && i + 1 < argc)
+			name = argv[++i];
+		else if (strncmp(argv[i], "--preset=", 9) == 0)
+			name = argv[i] + 9;
+	}
+	if (!name)
+		return 0;
+	for (size_t i = 0; i < sizeof(presets) / sizeof(*presets); i++)
+		if (strcmp(name, presets[i].name) == 0)
+			preset = &presets[i];
+	if (!preset)
+		return bad(prog, "preset", name, "dense, high-rate or azure");
+	opts->preset = preset->name;
+	for (int i = 0; preset->args[i]; i += 2) {
+		int option = 0;
+
+		for (const struct option *o = long_options; o->name; o++)
+			if (strcmp(preset->args[i] + 2, o->name) == 0)
+				option = o->val;
+		ret = parse_one(opts, option, preset->args[i + 1], prog);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
@@ -315,6 +458,9 @@ int options_parse(struct bench_options *opts, int argc, char **argv)
 	const char *prog = argv[0];
 	int option, ret;
 
+	ret = apply_preset(opts, argc, argv);
+	if (ret)
+		return ret;
 	optind = 1;
 	opterr = 0;
 	while ((option = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
@@ -349,6 +495,17 @@ int options_parse(struct bench_options *opts, int argc, char **argv)
 		opts->depth = 1;
 	if (!opts->clients)
 		opts->clients = opts->workers;
+	/* Closed loop and replay need a dispatcher: fifo unless told. */
+	if (opts->arrival == ARRIVAL_CLOSED || opts->arrival == ARRIVAL_REPLAY) {
+		if (opts->generator_given && opts->generator == GENERATOR_SELF) {
+			fprintf(stderr, "%s: --generator self needs open-loop "
+				"arrivals (not --arrival %s): use fifo or fair\n",
+				prog, arrival_mode_name(opts->arrival));
+			return 2;
+		}
+		if (!opts->generator_given)
+			opts->generator = GENERATOR_FIFO;
+	}
 	if (opts->slo_us <= 0)
 		opts->slo_us = 10.0 * opts->service_us;
 	return 0;

@@ -14,6 +14,14 @@ enum arrival_mode {
 	ARRIVAL_CLOSED,
 	ARRIVAL_SYNTHETIC,
 	ARRIVAL_REPLAY,
+	ARRIVAL_AZURE,
+};
+
+/* Who delivers the requests (Documentation/bench.rst, "Generators"). */
+enum generator_mode {
+	GENERATOR_SELF,		/* each function sleeps until its arrivals */
+	GENERATOR_FIFO,		/* one SCHED_FIFO dispatcher thread */
+	GENERATOR_FAIR,		/* one SCHED_OTHER dispatcher thread (v1) */
 };
 
 enum group_mode {
@@ -24,6 +32,7 @@ enum group_mode {
 
 struct bench_options {
 	unsigned functions;
+	unsigned per_cpu;		/* functions per capacity CPU, 0: --functions */
 	unsigned workers;		/* threads per function */
 	double seconds;
 	double load;			/* offered load, fraction of capacity */
@@ -36,6 +45,15 @@ struct bench_options {
 	double on_ms, off_ms;		/* bursty on/off periods */
 	unsigned clients;		/* closed loop: outstanding per function */
 	const char *trace;		/* replay CSV */
+	enum generator_mode generator;
+	int generator_given;		/* --generator on the command line */
+	unsigned fifo_priority;		/* of the fifo dispatcher */
+	unsigned bursts;		/* CPU bursts per request */
+	double io_us;			/* mean wait between bursts, 0: none */
+	enum service_shape io_shape;
+	unsigned fanout;		/* threads per burst */
+	const char *cost_model;		/* calibration file, NULL: model off */
+	const char *preset;
 	uint64_t seed;
 	enum group_mode groups;
 	unsigned depth;			/* cgroup levels per function, 1..4 */
@@ -65,5 +83,6 @@ void options_usage(FILE *out, const char *prog);
 
 const char *arrival_mode_name(enum arrival_mode mode);
 const char *group_mode_name(enum group_mode mode);
+const char *generator_mode_name(enum generator_mode mode);
 
 #endif

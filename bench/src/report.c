@@ -16,6 +16,34 @@ static double ms(uint64_t ns)
 	return (double)ns / 1e6;
 }
 
+/*
+ * Switches by who was switched out: /proc/stat's ctxt counts each switch
+ * once, by its previous task, so what the functions (rusage of their
+ * processes) and the generator (our own rusage) did not give up was
+ * given up by idle, kernel threads or other tasks.
+ */
+static uint64_t other_switches(const struct run_report *r)
+{
+	uint64_t known = r->voluntary + r->involuntary +
+			 r->generator_voluntary + r->generator_involuntary;
+
+	return r->system_switches > known ? r->system_switches - known : 0;
+}
+
+static uint64_t dispatch_lag_max(const struct run_report *r)
+{
+	const struct histogram *d = &r->dispatch_lag;
+
+	return d->count ? d->max : r->max_dispatch_lag_ns;
+}
+
+static const char *dispatch_lag_meaning(const struct bench_options *o)
+{
+	return o->generator == GENERATOR_SELF ?
+	       "timer lag of the functions' own wake-ups" :
+	       "send time of the dispatcher";
+}
+
 void report_print_table(const struct run_report *r, FILE *out)
 {
 	const struct bench_options *o = r->opts;
@@ -42,6 +70,17 @@ void report_print_table(const struct run_report *r, FILE *out)
 			service_shape_name(o->service), o->service_us, o->zipf,
 			r->offered_rate_per_s, ms(r->slo_ns),
 			r->partial ? "  ** PARTIAL **" : "");
+	fprintf(out, "  generator %s; %u burst%s per request, I/O wait %.0f us "
+		"(%s), fan-out %u; cost model %s",
+		generator_mode_name(o->generator), o->bursts, o->bursts == 1 ? "" : "s",
+		o->io_us, service_shape_name(o->io_shape), o->fanout,
+		r->cost_model ? "on" : "off");
+	if (r->cost_model)
+		fprintf(out, " (%s, %.0f ns per handover, %s)", r->cost_model->source,
+			r->handover_cost_ns, *r->cost_model->cpu_model ?
+			r->cost_model->cpu_model : "CPU unknown");
+	fprintf(out, "%s%s\n", o->preset ? "; preset " : "",
+		o->preset ? o->preset : "");
 	fprintf(out, "  %-28s %12.2f s\n", "measured", r->elapsed_s);
 	fprintf(out, "  %-28s %12" PRIu64 " (%" PRIu64 " dropped, %" PRIu64
 		" unfinished)\n", "requests issued", r->issued, r->dropped,
@@ -67,14 +106,30 @@ void report_print_table(const struct run_report *r, FILE *out)
 	fprintf(out, "  %-28s %12.0f /s (system: %.0f /s)\n", "switch rate",
 		ratio((double)switches, r->wall_s),
 		ratio((double)r->system_switches, r->wall_s));
+	fprintf(out, "  %-28s %12.3f function->function (handovers)\n",
+		"per request, by kind", ratio((double)r->handovers, (double)r->completed));
+	fprintf(out, "  %-28s %12.3f out of the generator\n", "",
+		ratio((double)(r->generator_voluntary + r->generator_involuntary),
+		      (double)r->completed));
+	fprintf(out, "  %-28s %12.3f out of idle, kernel threads, others\n", "",
+		ratio((double)other_switches(r), (double)r->completed));
+	if (r->cost_model)
+		fprintf(out, "  %-28s %12.3f ms CPU (%.2f %% of the functions')\n",
+			"charged by the cost model", ms(r->charged_ns),
+			100.0 * ratio(r->charged_ns / 1e9, r->function_cpu_s));
 	fprintf(out, "  %-28s %12.1f %%\n", "CPU utilisation",
 		100.0 * r->cpu_utilisation);
 	fprintf(out, "  %-28s %12.2f %%\n", "generator CPU (of capacity)",
 		100.0 * r->generator_cpu_share);
 	fprintf(out, "  %-28s %12llu KiB\n", "generator max RSS",
 		(unsigned long long)r->generator_max_rss_kib);
-	fprintf(out, "  %-28s %12.3f ms\n", "max dispatch lag",
-		ms(r->max_dispatch_lag_ns));
+	fprintf(out, "  %-28s %12" PRIu64 " voluntary, %" PRIu64 " involuntary\n",
+		"generator switches", r->generator_voluntary,
+		r->generator_involuntary);
+	fprintf(out, "  %-28s %12.3f ms mean, %.3f p99, %.3f max (%s)\n",
+		"dispatch lag", hist_mean(&r->dispatch_lag) / 1e6,
+		ms(hist_percentile(&r->dispatch_lag, 99)), ms(dispatch_lag_max(r)),
+		dispatch_lag_meaning(o));
 	for (unsigned c = 0; r->lags.present && c < r->lags.columns; c++)
 		fprintf(out, "  lags %-23s %12" PRIu64 "\n", r->lags.names[c],
 			r->lags.total[c]);
@@ -110,6 +165,19 @@ static void write_parameters(struct json_writer *w, const struct run_report *r)
 	json_double(w, "slo_us", o->slo_us);
 	json_double(w, "drain_seconds", o->drain_seconds);
 	json_string(w, "label", o->label);
+	json_string(w, "generator", generator_mode_name(o->generator));
+	json_uint(w, "fifo_priority", o->fifo_priority);
+	json_string(w, "preset", o->preset ? o->preset : "");
+	json_uint(w, "bursts", o->bursts);
+	json_double(w, "io_us", o->io_us);
+	json_string(w, "io_shape", service_shape_name(o->io_shape));
+	json_uint(w, "fanout", o->fanout);
+	json_object_begin(w, "cost_model");
+	json_bool(w, "on", r->cost_model != NULL);
+	json_string(w, "file", r->cost_model ? r->cost_model->source : "");
+	json_string(w, "cpu_model", r->cost_model ? r->cost_model->cpu_model : "");
+	json_double(w, "ns_per_handover", r->handover_cost_ns);
+	json_object_end(w);
 	json_object_end(w);
 }
 
@@ -176,6 +244,12 @@ static void write_results(struct json_writer *w, const struct run_report *r)
 	json_uint(w, "system_total", r->system_switches);
 	json_double(w, "system_per_second",
 		    ratio((double)r->system_switches, r->wall_s));
+	json_object_begin(w, "by_kind");
+	json_uint(w, "function_handovers", r->handovers);
+	json_uint(w, "generator_voluntary", r->generator_voluntary);
+	json_uint(w, "generator_involuntary", r->generator_involuntary);
+	json_uint(w, "other", other_switches(r));
+	json_object_end(w);
 	json_object_end(w);
 	json_object_begin(w, "cpu");
 	json_double(w, "utilisation", r->cpu_utilisation);
@@ -183,7 +257,22 @@ static void write_results(struct json_writer *w, const struct run_report *r)
 	json_double(w, "functions_cpu_s", r->function_cpu_s);
 	json_uint(w, "generator_max_rss_kib", r->generator_max_rss_kib);
 	json_object_end(w);
-	json_uint(w, "max_dispatch_lag_ns", r->max_dispatch_lag_ns);
+	json_uint(w, "max_dispatch_lag_ns", dispatch_lag_max(r));
+	json_object_begin(w, "dispatch_lag_ns");
+	json_string(w, "meaning", dispatch_lag_meaning(r->opts));
+	json_uint(w, "count", r->dispatch_lag.count);
+	json_double(w, "mean", hist_mean(&r->dispatch_lag));
+	json_uint(w, "p99", hist_percentile(&r->dispatch_lag, 99));
+	json_uint(w, "max", dispatch_lag_max(r));
+	json_object_end(w);
+	json_object_begin(w, "generator");
+	json_double(w, "cpu_share", r->generator_cpu_share);
+	json_uint(w, "dispatcher_cpu_ns", r->dispatcher_cpu_ns);
+	json_uint(w, "voluntary", r->generator_voluntary);
+	json_uint(w, "involuntary", r->generator_involuntary);
+	json_object_end(w);
+	json_uint(w, "io_waits", r->io_waits);
+	json_uint(w, "cost_model_charged_ns", r->charged_ns);
 	if (r->lags.present) {
 		json_object_begin(w, "lags_stats");
 		for (unsigned c = 0; c < r->lags.columns; c++)
@@ -215,6 +304,8 @@ static void write_functions(struct json_writer *w, const struct run_report *r)
 		json_uint(w, "max_ns", f->max_ns);
 		json_uint(w, "voluntary", f->voluntary);
 		json_uint(w, "involuntary", f->involuntary);
+		json_uint(w, "handovers", f->handovers);
+		json_uint(w, "charged_ns", f->charged_ns);
 		json_double(w, "cpu_s", f->cpu_s);
 		json_object_end(w);
 	}
@@ -275,16 +366,17 @@ int report_write_csv(const struct run_report *r, const char *path)
 		return -1;
 	fprintf(f, "function,cgroup,expected_share,issued,dropped,completed,"
 		"within_slo,mean_ns,p50_ns,p99_ns,max_ns,voluntary,involuntary,"
-		"cpu_s\n");
+		"cpu_s,handovers,charged_ns\n");
 	for (unsigned i = 0; i < r->opts->functions; i++) {
 		const struct function_summary *s = &r->functions[i];
 
 		fprintf(f, "%u,%s,%.6g,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
 			",%.0f,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-			",%.6f\n", i, s->cgroup ? s->cgroup : "", s->expected_share,
+			",%.6f,%" PRIu64 ",%" PRIu64 "\n", i,
+			s->cgroup ? s->cgroup : "", s->expected_share,
 			s->issued, s->dropped, s->completed, s->within_slo, s->mean_ns,
 			s->p50_ns, s->p99_ns, s->max_ns, s->voluntary, s->involuntary,
-			s->cpu_s);
+			s->cpu_s, s->handovers, s->charged_ns);
 	}
 	return close_output(f, path);
 }
@@ -338,6 +430,20 @@ int report_write_summary(const struct run_report *r, const char *path)
 	fprintf(f, "cpu_utilisation %.6f\n", r->cpu_utilisation);
 	fprintf(f, "generator_cpu_share %.6f\n", r->generator_cpu_share);
 	fprintf(f, "generator_max_rss_kib %" PRIu64 "\n", r->generator_max_rss_kib);
+	fprintf(f, "generator_switches_per_request %.6f\n",
+		ratio((double)(r->generator_voluntary + r->generator_involuntary),
+		      (double)r->completed));
+	fprintf(f, "handovers_per_request %.6f\n",
+		ratio((double)r->handovers, (double)r->completed));
+	fprintf(f, "other_switches_per_request %.6f\n",
+		ratio((double)other_switches(r), (double)r->completed));
+	fprintf(f, "dispatch_lag_mean_ns %.0f\n", hist_mean(&r->dispatch_lag));
+	fprintf(f, "dispatch_lag_p99_ns %" PRIu64 "\n",
+		hist_percentile(&r->dispatch_lag, 99));
+	fprintf(f, "dispatch_lag_max_ns %" PRIu64 "\n", dispatch_lag_max(r));
+	fprintf(f, "cost_model %d\n", r->cost_model != NULL);
+	fprintf(f, "cost_model_charged_share %.6f\n",
+		ratio(r->charged_ns / 1e9, r->function_cpu_s));
 	/* Counters per request; a maximum is no counter, its delta no rate. */
 	for (unsigned c = 0; r->lags.present && c < r->lags.columns; c++)
 		if (!strstr(r->lags.names[c], "max"))

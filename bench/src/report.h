@@ -8,12 +8,15 @@
 #include "histogram.h"
 #include "options.h"
 #include "proc_counters.h"
+#include "switch_cost.h"
 
 struct function_summary {
 	uint64_t issued, dropped, completed, within_slo;
 	double mean_ns;
 	uint64_t p50_ns, p99_ns, max_ns;
 	uint64_t voluntary, involuntary;	/* context switches */
+	uint64_t handovers;		/* resumed after another function */
+	uint64_t charged_ns;		/* switch-cost model */
 	double cpu_s;				/* user + system */
 	double expected_share;			/* of all requests */
 	char *cgroup;			/* owned copy, NULL: none */
@@ -41,6 +44,16 @@ struct run_report {
 	double function_cpu_s;
 	uint64_t generator_max_rss_kib;	/* the parent process */
 	uint64_t max_dispatch_lag_ns;
+	/* dispatcher: send - intended; self-timed: the functions' own
+	 * wake-up - intended, for requests that found a worker idle */
+	struct histogram dispatch_lag;
+	uint64_t dispatcher_cpu_ns;	/* the dispatcher thread alone */
+	uint64_t generator_voluntary, generator_involuntary;	/* parent */
+	uint64_t handovers;		/* all functions, handover.h */
+	uint64_t charged_ns;		/* switch-cost model, all functions */
+	uint64_t io_waits;
+	const struct switch_cost_model *cost_model;	/* NULL: off */
+	double handover_cost_ns;	/* charged per handover */
 	struct lags_stats lags;		/* deltas, present=0 when absent */
 };
 

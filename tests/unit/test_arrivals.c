@@ -63,6 +63,54 @@ static double service_mean(enum service_shape shape, double *cv)
 	return sum / SAMPLES;
 }
 
+/*
+ * Pareto service: draw_pareto() keeps its mean and its tail
+ * P(X > x) = (x_m / x)^alpha; arrival_draw_service() caps at
+ * SERVICE_CAP_FACTOR x the mean, which takes
+ * x_m^alpha c^(1 - alpha) / (alpha - 1) off the mean.
+ */
+static void test_pareto_service(void)
+{
+	const double mean = 2000.0, alpha = PARETO_SERVICE_ALPHA;
+	const double x_m = mean * (alpha - 1.0) / alpha;
+	const double cap = SERVICE_CAP_FACTOR * mean;
+	const double tail10 = pow(x_m / (10.0 * mean), alpha);
+	const double capped = mean - pow(x_m, alpha) * pow(cap, 1.0 - alpha) /
+				     (alpha - 1.0);
+	const long n = 4000000;
+	struct arrival_params params = {
+		.mode = ARRIVAL_POISSON, .functions = 1, .rate_per_s = 1000.0,
+		.service = SERVICE_PARETO, .service_mean_ns = mean, .seed = 9,
+	};
+	struct arrival_source src;
+	struct rng rng;
+	double sum = 0, sum_capped = 0, beyond = 0;
+	char err[256];
+
+	rng_seed(&rng, 5);
+	for (long i = 0; i < n; i++) {
+		double s = draw_service(&rng, SERVICE_PARETO, mean);
+
+		sum += s;
+		beyond += s > 10.0 * mean;
+	}
+	if (arrival_source_init(&src, &params, err, sizeof(err)))
+		return;
+	for (long i = 0; i < n; i++)
+		sum_capped += arrival_draw_service(&src, 0);
+	arrival_source_free(&src);
+	tap_diag("pareto: mean %.1f (asked %.1f), P(X > 10 mean) %.5f "
+		 "(expected %.5f), capped mean %.1f (expected %.1f)", sum / n,
+		 mean, beyond / n, tail10, sum_capped / n, capped);
+	tap_ok(fabs(sum / n - mean) < 0.05 * mean,
+	       "arrivals: pareto service keeps its mean (5%%, infinite variance)");
+	tap_ok(fabs(beyond / n - tail10) < 0.05 * tail10,
+	       "arrivals: pareto tail P(X > 10 mean) = (1/30)^1.5 within 5%%");
+	tap_ok(fabs(sum_capped / n - capped) < 0.01 * capped,
+	       "arrivals: capped pareto mean is the asked mean less the cut "
+	       "tail (%.1f%%), within 1%%", 100.0 * (1.0 - capped / mean));
+}
+
 void test_arrivals(void)
 {
 	struct gap_stats poisson = { 0 }, onoff = { 0 }, synthetic = { 0 };
@@ -133,9 +181,10 @@ void test_arrivals(void)
 	{
 		enum service_shape shape;
 
-		tap_ok(service_shape_parse("pareto", &shape) == -1,
+		tap_ok(service_shape_parse("weibull", &shape) == -1,
 		       "arrivals: unknown service shape rejected");
 	}
+	test_pareto_service();
 	free(poisson.share);
 	free(onoff.share);
 	free(synthetic.share);

@@ -50,6 +50,43 @@ static int parse(int argc, char **argv, struct bench_options *opts)
 	return ret;
 }
 
+static void test_generator_options(void)
+{
+	struct bench_options opts;
+	char *plain[] = { "faas-node-bench", NULL };
+	char *closed[] = { "faas-node-bench", "--arrival", "closed", NULL };
+	char *closed_self[] = { "faas-node-bench", "--arrival", "closed",
+				"--generator", "self", NULL };
+	char *fair[] = { "faas-node-bench", "--generator", "fair", NULL };
+	char *shape[] = { "faas-node-bench", "--bursts", "3", "--io-us", "150",
+			  "--io-shape", "pareto", "--fanout", "4",
+			  "--cost-model", "cal.tsv", NULL };
+	char *preset[] = { "faas-node-bench", "--service-us", "100",
+			   "--preset", "high-rate", NULL };
+
+	tap_ok(parse(1, plain, &opts) == 0 && opts.generator == GENERATOR_SELF &&
+	       opts.bursts == 1 && opts.fanout == 1 && opts.io_us == 0 &&
+	       !opts.cost_model && opts.fifo_priority == 50,
+	       "options: self-timed generator, one burst, no fan-out, model off by default");
+	tap_ok(parse(3, closed, &opts) == 0 && opts.generator == GENERATOR_FIFO,
+	       "options: closed loop defaults to the fifo dispatcher");
+	tap_ok(parse(5, closed_self, &opts) == 2,
+	       "options: --generator self with --arrival closed is exit 2");
+	tap_ok(parse(3, fair, &opts) == 0 && opts.generator == GENERATOR_FAIR,
+	       "options: --generator fair parses");
+	tap_ok(parse(11, shape, &opts) == 0 && opts.bursts == 3 &&
+	       opts.io_us == 150 && opts.io_shape == SERVICE_PARETO &&
+	       opts.fanout == 4 && opts.cost_model &&
+	       strcmp(opts.cost_model, "cal.tsv") == 0,
+	       "options: bursts, I/O wait, fan-out and cost model parse");
+	/* A preset applies first, so the explicit --service-us wins even
+	 * when it comes before --preset on the command line. */
+	tap_ok(parse(5, preset, &opts) == 0 && opts.per_cpu == 64 &&
+	       opts.bursts == 4 && opts.io_us == 200 && opts.service_us == 100 &&
+	       opts.preset && strcmp(opts.preset, "high-rate") == 0,
+	       "options: --preset high-rate sets its options, explicit ones win");
+}
+
 void test_options(const char *bench_binary)
 {
 	static const struct {
@@ -57,7 +94,11 @@ void test_options(const char *bench_binary)
 	} bad[] = {
 		{ "--functions", "0" }, { "--functions", "12x" },
 		{ "--seconds", "-1" }, { "--load", "abc" }, { "--load", "0" },
-		{ "--service", "pareto" }, { "--arrival", "sometimes" },
+		{ "--service", "weibull" }, { "--arrival", "sometimes" },
+		{ "--generator", "dpdk" }, { "--fifo-priority", "0" },
+		{ "--fifo-priority", "100" }, { "--bursts", "0" },
+		{ "--io-us", "-5" }, { "--io-shape", "gamma" },
+		{ "--fanout", "65" }, { "--per-cpu", "0" }, { "--preset", "huge" },
 		{ "--depth", "5" }, { "--groups", "many" }, { "--weight", "0" },
 		{ "--bogus", "1" },
 	};
@@ -90,6 +131,7 @@ void test_options(const char *bench_binary)
 	argv[1] = "--functions";
 	argv[2] = NULL;
 	tap_ok(parse(2, argv, &opts) == 2, "options: a missing value is exit 2");
+	test_generator_options();
 
 	{
 		char *help[] = { (char *)bench_binary, "--help", NULL };

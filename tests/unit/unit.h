@@ -5,9 +5,13 @@
 
 void test_histogram(void);
 void test_arrivals(void);
+void test_azure_arrivals(void);
 void test_trace_csv(void);
 void test_cgroup_mounts(void);
 void test_json_writer(void);
+void test_switch_cost(void);
+void test_function_stream(void);
+void test_handover(void);
 /* bench_binary: the built faas-node-bench, run as a child. */
 void test_options(const char *bench_binary);
 void test_cleanup(const char *bench_binary);

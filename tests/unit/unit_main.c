@@ -29,9 +29,13 @@ int main(int argc, char **argv)
 	}
 	test_histogram();
 	test_arrivals();
+	test_azure_arrivals();
 	test_trace_csv();
 	test_cgroup_mounts();
 	test_json_writer();
+	test_switch_cost();
+	test_function_stream();
+	test_handover();
 	test_options(argv[1]);
 	test_ab_stats(argv[1]);
 	test_cleanup(argv[1]);
