@@ -140,7 +140,7 @@ echo "Linux $(uname -r)" >"$out/kernel"
 # ab.txt: the headline metrics; ab-all.txt has every metric.
 {
 	echo "lags-ab: Linux $(uname -r), $(nproc) CPUs, $reps reps x ${seconds}s, ratios to stock (same rep)"
-	awk 'NR == 1 || $1 ~ /^(throughput_per_s|within_slo_fraction|latency_p50_ns|latency_p99_ns|switches_per_request|involuntary_per_request|switches_per_s|generator_cpu_share|lags_(switches|cross_group)_per_request|hackbench|messaging|pipe|switch\.|cyclictest)/' \
+	awk 'NR == 1 || $1 ~ /^(throughput_per_s|within_slo_fraction|latency_p50_ns|latency_p99_ns|switches_per_request|involuntary_per_request|handovers_per_request|generator_switches_per_request|dispatch_lag_p99_ns|switches_per_s|generator_cpu_share|lags_(switches|cross_group)_per_request|hackbench|messaging|pipe|switch\.|cyclictest)/' \
 		"$out/ab-all.txt"
 } >"$out/ab.txt"
 cat "$out/ab.txt"

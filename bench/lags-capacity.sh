@@ -8,13 +8,22 @@
 # load" relative to stock.
 #
 # Usage: lags-capacity [--quick] [--configs "A B ..."] [--lo L] [--hi H]
-#                      [--steps N] [--seconds S] [--slo-us US] [--out DIR]
+#                      [--steps N] [--seconds S] [--slo-us US]
+#                      [--model FILE] [--out DIR]
 #                      [-- FAAS-NODE-BENCH-OPTIONS...]
 #
 # Defaults: configurations stock lags slice3ms onegroup (those this
 # kernel has), load bracket 0.1..1.2, 6 bisection steps (resolution
 # (hi-lo)/64), 10 s per run, seed 1 for every run.  --quick: 4 steps of
-# 3 s.  Output: DIR/points.txt ("CONFIG LOAD P99_NS OK"), DIR/capacity.txt.
+# 3 s.  The bracket is first moved until stock lands inside it (hi
+# raised x1.5 while stock still holds its SLO there, up to 4 times; lo
+# halved while stock misses there, up to 4 times), so that the ratios
+# resolve; every configuration then uses that bracket.
+# --model FILE runs every configuration twice, without and with the
+# switch-cost model (faas-node-bench --cost-model FILE, named
+# CONFIG+model, compared with stock+model).
+# Output: DIR/points.txt ("CONFIG LOAD P99_NS OK"), DIR/capacity.txt,
+# DIR/capacity-table.txt, DIR/bracket.txt.
 set -u
 
 prog=lags-capacity
@@ -24,7 +33,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lags-common"
 bench=$(find_tool faas-node-bench) || exit 1
 
-configs="stock lags slice3ms onegroup" lo=0.1 hi=1.2 steps=6 seconds=10 slo='' out=''
+configs="stock lags slice3ms onegroup" lo=0.1 hi=1.2 steps=6 seconds=10 slo='' out='' model=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) steps=4 seconds=3; shift ;;
@@ -34,6 +43,7 @@ while [ $# -gt 0 ]; do
 	--steps) steps=${2:?}; shift 2 ;;
 	--seconds) seconds=${2:?}; shift 2 ;;
 	--slo-us) slo=${2:?}; shift 2 ;;
+	--model) model=${2:?}; shift 2 ;;
 	--out) out=${2:?}; shift 2 ;;
 	-h|--help) usage ;;
 	--) shift; break ;;
@@ -44,6 +54,7 @@ case $steps in ''|*[!0-9]*) say "--steps wants a number"; exit 2 ;; esac
 awk -v a="$lo" -v b="$hi" 'BEGIN { exit !(a + 0 > 0 && b + 0 > a + 0) }' ||
 	{ say "need 0 < --lo < --hi"; exit 2; }
 [ -n "$slo" ] && set -- --slo-us "$slo" "$@"
+[ -z "$model" ] || [ -r "$model" ] || { say "--model: cannot read '$model'"; exit 2; }
 out=$(out_dir "$out" capacity) || exit 1
 
 . "$here/lags-knobs"
@@ -51,10 +62,15 @@ knobs_begin
 runnable=$(knobs_runnable "$configs") || die "unknown configuration in '$configs'"
 
 # run_at CONFIG LOAD: 0 when the SLO holds; appends to points.txt.
+# CONFIG+model: CONFIG with the switch-cost model on.
 run_at() {
 	cfg=$1 load=$2
 	shift 2
-	extra=$(knobs_apply "$cfg") || return 2
+	case $cfg in
+	*+model) set -- "$@" --cost-model "$model"; knob=${cfg%+model} ;;
+	*) knob=$cfg ;;
+	esac
+	extra=$(knobs_apply "$knob") || return 2
 	sum=$out/$cfg-$load.sum
 	json=$out/$cfg-$load.json
 	# $extra unquoted on purpose: zero or more options.
@@ -75,7 +91,32 @@ run_at() {
 
 : >"$out/points.txt"
 : >"$out/capacity.txt"
+all=
 for c in $runnable; do
+	all="$all $c"
+	[ -n "$model" ] && all="$all $c+model"
+done
+
+# Move the bracket until stock lands inside it (first stock, without the
+# model, when it runs here).
+base=
+case " $runnable " in *" stock "*) base=stock ;; esac
+if [ -n "$base" ]; then
+	i=0
+	while [ "$i" -lt 4 ] && run_at "$base" "$hi" "$@"; do
+		hi=$(awk -v h="$hi" 'BEGIN { printf "%.4f", h * 1.5 }')
+		i=$((i + 1))
+	done
+	i=0
+	while [ "$i" -lt 4 ] && ! run_at "$base" "$lo" "$@"; do
+		lo=$(awk -v l="$lo" 'BEGIN { printf "%.4f", l / 2 }')
+		i=$((i + 1))
+	done
+fi
+echo "bracket $lo $hi" >"$out/bracket.txt"
+say "bracket $lo..$hi (stock inside when both ends moved less than 4 times)"
+
+for c in $all; do
 	low=$lo high=$hi
 	# If even the low end misses, report it; if the high end holds,
 	# the capacity is at least hi.
@@ -96,21 +137,23 @@ for c in $runnable; do
 	echo "$c $low exact" >>"$out/capacity.txt"
 done
 
-echo "lags-capacity: $(uname -r), $(nproc) CPUs; highest load with p99 within the SLO"
-awk '$1 == "stock" && $3 != "below" { base = $2 }
+echo "lags-capacity: $(uname -r), $(nproc) CPUs; highest load with p99 within the SLO; bracket $lo..$hi${model:+; model: $model}"
+awk '$1 == "stock" && $3 == "exact" { base = $2 }
+     $1 == "stock+model" && $3 == "exact" { mbase = $2 }
      { cap[FNR] = $0 }
      END {
-	printf "%-14s %9s %10s %22s\n", "config", "capacity", "vs stock", "nodes for stock load"
+	printf "%-20s %9s %10s %22s\n", "config", "capacity", "vs stock", "nodes for stock load"
 	for (i = 1; i in cap; i++) {
 		split(cap[i], f, " ")
+		b = f[1] ~ /\+model$/ ? mbase : base
 		note = f[3] == "exact" ? "" : (f[3] == "above" ? " (at least)" : " (below the bracket)")
 		if (f[3] == "below")
-			printf "%-14s %9s %10s %22s%s\n", f[1], "<" f[2], "-", "-", note
-		else if (base > 0)
-			printf "%-14s %9.3f %9.2fx %21.1f%%%s\n", f[1], f[2], f[2] / base,
-			       100 * base / f[2], note
+			printf "%-20s %9s %10s %22s%s\n", f[1], "<" f[2], "-", "-", note
+		else if (b > 0)
+			printf "%-20s %9.3f %9.2fx %21.1f%%%s\n", f[1], f[2], f[2] / b,
+			       100 * b / f[2], note
 		else
-			printf "%-14s %9.3f %10s %22s%s\n", f[1], f[2], "-", "-", note
+			printf "%-20s %9.3f %10s %22s%s\n", f[1], f[2], "-", "-", note
 	}
      }' "$out/capacity.txt" | tee "$out/capacity-table.txt"
 if command -v gnuplot >/dev/null 2>&1 && [ -x "$here/lags-plot" ]; then

@@ -38,6 +38,7 @@ int main(int argc, char **argv)
 	test_handover();
 	test_options(argv[1]);
 	test_ab_stats(argv[1]);
+	test_cost_model(argv[1]);
 	test_cleanup(argv[1]);
 	return tap_finish();
 }
