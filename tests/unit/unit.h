@@ -17,6 +17,7 @@ void test_options(const char *bench_binary);
 void test_cleanup(const char *bench_binary);
 void test_ab_stats(const char *bench_binary);
 void test_cost_model(const char *bench_binary);
+void test_request_shapes(const char *bench_binary);
 
 /* Writes text to a new temporary file; returns its path (static). */
 const char *unit_temp_file(const char *text);

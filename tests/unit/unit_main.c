@@ -39,6 +39,7 @@ int main(int argc, char **argv)
 	test_options(argv[1]);
 	test_ab_stats(argv[1]);
 	test_cost_model(argv[1]);
+	test_request_shapes(argv[1]);
 	test_cleanup(argv[1]);
 	return tap_finish();
 }
