@@ -13,22 +13,9 @@
 #include "tap.h"
 #include "unit.h"
 
-/* The first number after "key": in a JSON file; -1 when absent. */
 static double json_number(const char *path, const char *key)
 {
-	static char buf[1 << 20];
-	char pattern[96], *at;
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	if (!f)
-		return -1;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	snprintf(pattern, sizeof(pattern), "\"%s\": ", key);
-	at = strstr(buf, pattern);
-	return at ? strtod(at + strlen(pattern), NULL) : -1;
+	return unit_json_number(path, key);
 }
 
 /* A full 2 x 2 table whose every point is `extra_ns`. */

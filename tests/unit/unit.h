@@ -19,6 +19,12 @@ void test_ab_stats(const char *bench_binary);
 void test_cost_model(const char *bench_binary);
 void test_request_shapes(const char *bench_binary);
 
+/*
+ * The first number after "key": in a JSON file written by
+ * faas-node-bench (a quoted number counts); -1 when the file or the key
+ * is missing.  Files up to 1 MiB.
+ */
+double unit_json_number(const char *path, const char *key);
 /* Writes text to a new temporary file; returns its path (static). */
 const char *unit_temp_file(const char *text);
 

@@ -21,6 +21,26 @@ const char *unit_temp_file(const char *text)
 	return path;
 }
 
+double unit_json_number(const char *path, const char *key)
+{
+	static char buf[1 << 20];
+	char pattern[96], *at;
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	snprintf(pattern, sizeof(pattern), "\"%s\": ", key);
+	at = strstr(buf, pattern);
+	if (!at)
+		return -1;
+	at += strlen(pattern);
+	return strtod(at + (*at == '"'), NULL);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
