@@ -4,7 +4,7 @@
 # lags-capacity: capacity at an SLO.  For each configuration, bisects the
 # highest offered load (fraction of CPU capacity) whose p99 latency stays
 # within the SLO (default 10x the mean service time) and nothing is
-# dropped, then turns the capacity ratio into "nodes needed for the same
+# dropped or left unfinished, then turns the capacity ratio into "nodes needed for the same
 # load" relative to stock.
 #
 # Usage: lags-capacity [--quick] [--configs "A B ..."] [--lo L] [--hi H]
@@ -82,8 +82,10 @@ run_at() {
 	p99=$(awk '$1 == "latency_p99_ns" { print $2 }' "$sum")
 	slo_ns=$(awk '$1 == "\"slo_ns\":" { gsub(/,/, "", $2); print $2 }' "$json")
 	dropped=$(awk '$1 == "\"dropped\":" { gsub(/,/, "", $2); print $2; exit }' "$json")
+	# Unfinished requests are not in the percentiles: they count as a miss.
+	unfinished=$(awk '$1 == "unfinished" { print $2 }' "$sum")
 	ok=1
-	[ "$p99" -le "$slo_ns" ] && [ "${dropped:-1}" -eq 0 ] && ok=0
+	[ "$p99" -le "$slo_ns" ] && [ "${dropped:-1}" -eq 0 ] && [ "${unfinished:-1}" -eq 0 ] && ok=0
 	echo "$cfg $load $p99 $((1 - ok))" >>"$out/points.txt"
 	say "$cfg load $load: p99 $((p99 / 1000)) us (SLO $((slo_ns / 1000)) us) -> $([ $ok -eq 0 ] && echo ok || echo miss)"
 	return $ok

@@ -30,6 +30,7 @@
 #define EXIT_INTERRUPTED 3
 #define PROGRESS_EVERY_NS (5ULL * NSEC_PER_SEC)
 #define CHILD_EXIT_TIMEOUT_NS (10ULL * NSEC_PER_SEC)
+#define WINDOW_LEAD_NS (20ULL * 1000 * 1000)
 
 struct run_state {
 	struct bench_options opts;
@@ -186,30 +187,59 @@ static int setup_cost_model(struct run_state *s)
 	return 0;
 }
 
-/* Starts the dispatcher thread, SCHED_FIFO for --generator fifo. */
-static int start_dispatcher(struct run_state *s, pthread_t *thread)
+/* Creates a thread running fn(arg), SCHED_FIFO for --generator fifo. */
+static int create_generator_thread(const struct bench_options *opts,
+				   pthread_t *thread, void *(*fn)(void *),
+				   void *arg)
 {
-	struct sched_param param = { .sched_priority = (int)s->opts.fifo_priority };
+	struct sched_param param = { .sched_priority = (int)opts->fifo_priority };
 	pthread_attr_t attr;
 	int ret;
 
 	pthread_attr_init(&attr);
-	if (s->opts.generator == GENERATOR_FIFO) {
+	if (opts->generator == GENERATOR_FIFO) {
 		pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);
 		pthread_attr_setschedpolicy(&attr, SCHED_FIFO);
 		pthread_attr_setschedparam(&attr, &param);
 	}
-	ret = pthread_create(thread, &attr, dispatcher_main, &s->dispatcher);
+	ret = pthread_create(thread, &attr, fn, arg);
 	pthread_attr_destroy(&attr);
 	if (ret == EPERM)
 		fprintf(stderr, PROG ": --generator fifo: a SCHED_FIFO thread "
-			"is not permitted here (needs CAP_SYS_NICE or an "
-			"RLIMIT_RTPRIO of %u); try --generator self\n",
-			s->opts.fifo_priority);
+			"is not permitted here: it needs CAP_SYS_NICE (or an "
+			"RLIMIT_RTPRIO of %u) and, with RT group scheduling, RT "
+			"runtime in this cgroup (cpu.rt_runtime_us); try "
+			"--generator self\n", opts->fifo_priority);
 	else if (ret)
 		fprintf(stderr, PROG ": cannot start the dispatcher thread: %s\n",
 			strerror(ret));
 	return ret ? -1 : 0;
+}
+
+static void *no_op_thread(void *arg)
+{
+	return arg;
+}
+
+/* Fails early, before any cgroup or process exists, when the dispatcher
+ * could not get its scheduling class. */
+static int probe_generator_thread(const struct bench_options *opts)
+{
+	pthread_t thread;
+
+	if (opts->generator != GENERATOR_FIFO)
+		return 0;
+	if (create_generator_thread(opts, &thread, no_op_thread, NULL))
+		return -1;
+	pthread_join(thread, NULL);
+	return 0;
+}
+
+/* Starts the dispatcher thread, SCHED_FIFO for --generator fifo. */
+static int start_dispatcher(struct run_state *s, pthread_t *thread)
+{
+	return create_generator_thread(&s->opts, thread, dispatcher_main,
+				       &s->dispatcher);
 }
 
 /* Waits for the measured window (or a signal), showing progress. */
@@ -220,10 +250,19 @@ static void wait_for_window(struct run_state *s)
 	int show = !s->opts.quiet && s->opts.seconds > 5;
 
 	while (!atomic_load(&s->dispatcher.finished)) {
-		int sig = sigtimedwait(&s->stop_signals, NULL, &tick);
 		uint64_t now = monotonic_ns();
+		int sig;
 
-		/* Self-timed: no dispatcher thread, the window just ends. */
+		/* Self-timed: no dispatcher thread; wake at the window's end. */
+		if (s->opts.generator == GENERATOR_SELF) {
+			uint64_t left = s->dispatcher.end_ns > now ?
+					s->dispatcher.end_ns - now : 0;
+
+			if (left < (uint64_t)tick.tv_nsec)
+				tick.tv_nsec = (long)(left ? left : 1);
+		}
+		sig = sigtimedwait(&s->stop_signals, NULL, &tick);
+		now = monotonic_ns();
 		if (s->opts.generator == GENERATOR_SELF && now >= s->dispatcher.end_ns) {
 			s->dispatcher.stopped_ns = s->dispatcher.end_ns;
 			atomic_store(&s->dispatcher.finished, 1);
@@ -232,6 +271,11 @@ static void wait_for_window(struct run_state *s)
 			s->interrupted_by = sig;
 			atomic_store(&s->dispatcher.stop, 1);
 			function_set_abandon(&s->functions);
+			/* The window ends here (the dispatcher, if any, sets
+			 * its own stop time when it has noticed). */
+			if (s->opts.generator == GENERATOR_SELF ||
+			    !s->dispatcher.stopped_ns)
+				s->dispatcher.stopped_ns = now;
 			return;
 		}
 		if (show && now >= next_progress) {
@@ -274,6 +318,12 @@ static void drain(struct run_state *s)
 	function_set_abandon(&s->functions);
 }
 
+static double rusage_cpu_s(const struct rusage *u)
+{
+	return (double)u->ru_utime.tv_sec + u->ru_utime.tv_usec / 1e6 +
+	       (double)u->ru_stime.tv_sec + u->ru_stime.tv_usec / 1e6;
+}
+
 static void summarise_functions(struct run_state *s)
 {
 	struct run_report *r = &s->report;
@@ -293,6 +343,12 @@ static void summarise_functions(struct run_state *s)
 
 			hist_merge(merged, &slot->latency);
 			f->within_slo += slot->within_slo;
+			f->completed_in_window += slot->completed_in_window;
+			/* The window only: the threads' own switches and CPU
+			 * from the start of the window to their exit. */
+			f->voluntary += slot->voluntary;
+			f->involuntary += slot->involuntary;
+			f->cpu_s += slot->cpu_ns / 1e9;
 			f->handovers += slot->handovers;
 			f->charged_ns += slot->charged_ns;
 			r->io_waits += slot->io_waits;
@@ -316,15 +372,13 @@ static void summarise_functions(struct run_state *s)
 		f->p50_ns = hist_percentile(merged, 50);
 		f->p99_ns = hist_percentile(merged, 99);
 		f->max_ns = merged->count ? merged->max : 0;
-		f->voluntary = (uint64_t)u->ru_nvcsw;
-		f->involuntary = (uint64_t)u->ru_nivcsw;
-		f->cpu_s = (double)u->ru_utime.tv_sec + u->ru_utime.tv_usec / 1e6 +
-			   (double)u->ru_stime.tv_sec + u->ru_stime.tv_usec / 1e6;
+		f->setup_cpu_s = rusage_cpu_s(u) - f->cpu_s;
 		f->expected_share = s->opts.arrival == ARRIVAL_REPLAY ? 0.0 :
 				    arrival_function_share(&s->source, i);
 		f->cgroup = s->tree.function_group && s->tree.function_group[i] ?
 			    strdup(s->tree.function_group[i]) : NULL;
 		r->within_slo += f->within_slo;
+		r->completed_in_window += f->completed_in_window;
 		r->handovers += f->handovers;
 		r->charged_ns += f->charged_ns;
 		r->voluntary += f->voluntary;
@@ -335,11 +389,6 @@ static void summarise_functions(struct run_state *s)
 	free(merged);
 }
 
-static double rusage_cpu_s(const struct rusage *u)
-{
-	return (double)u->ru_utime.tv_sec + u->ru_utime.tv_usec / 1e6 +
-	       (double)u->ru_stime.tv_sec + u->ru_stime.tv_usec / 1e6;
-}
 
 static int run(struct run_state *s)
 {
@@ -386,7 +435,9 @@ static int run(struct run_state *s)
 	read_lags_stats(LAGS_STATS_PATH, &lags_before);
 	read_cpu_times("/proc/stat", &cpu_before);
 	getrusage(RUSAGE_SELF, &self_before);
-	s->dispatcher.start_ns = monotonic_ns();
+	/* A short lead, so that every worker is asleep (or reading its pipe)
+	 * before the first request is due. */
+	s->dispatcher.start_ns = monotonic_ns() + WINDOW_LEAD_NS;
 	s->dispatcher.end_ns = s->dispatcher.start_ns +
 			       (uint64_t)(s->opts.seconds * 1e9);
 	function_set_go(&s->functions, s->dispatcher.start_ns,
@@ -495,8 +546,17 @@ int main(int argc, char **argv)
 
 	s->report.opts = &s->opts;
 	s->report.cpus = capacity_cpus(&s->opts);
-	if (s->opts.per_cpu)
+	if (s->opts.per_cpu) {
+		if ((uint64_t)s->opts.per_cpu * s->report.cpus > MAX_FUNCTIONS) {
+			fprintf(stderr, PROG ": --per-cpu %u on %u CPUs is more than "
+				"%u functions\n", s->opts.per_cpu, s->report.cpus,
+				MAX_FUNCTIONS);
+			return 2;
+		}
 		s->opts.functions = s->opts.per_cpu * s->report.cpus;
+	}
+	if (probe_generator_thread(&s->opts))
+		return EXIT_FAILED;
 	s->report.slo_ns = (uint64_t)(s->opts.slo_us * 1e3);
 	read_kernel_config(&s->report.kernel);
 	s->report.functions = calloc(s->opts.functions,

@@ -28,6 +28,8 @@ struct function_state {
 	struct function_stream stream;	/* self-timed only */
 	int self_timed;
 	int stream_done;		/* no more arrivals in the window */
+	sem_t initialised;		/* posted by each worker once set up */
+	_Atomic int failed;		/* a worker could not set up */
 };
 
 struct worker_context {
@@ -37,6 +39,7 @@ struct worker_context {
 	const struct request_shape *shape;
 	int request_fd;
 	int go_fd;			/* EOF starts the window */
+	int stop_fd;			/* EOF: the run is abandoned */
 	int completion_fd;		/* -1 in open loop */
 	uint32_t function;
 	uint64_t slo_ns;
@@ -56,6 +59,13 @@ struct burner {
 	_Atomic int *abandon;
 };
 
+/* A thread's switches and CPU time since it started measuring. */
+struct thread_account {
+	struct rusage start;
+	uint64_t start_cpu_ns;
+	uint64_t voluntary, involuntary, cpu_ns;
+};
+
 /* Helper threads of one worker for fan-out; the worker is thread 0. */
 struct fanout {
 	unsigned helpers;
@@ -67,16 +77,34 @@ struct fanout {
 struct fanout_helper {
 	struct fanout *fanout;
 	struct burner burner;
+	struct thread_account account;
 	sem_t go;
 	uint64_t share_ns;		/* set before go is posted */
 	int stop;
-	int started;
+	int finished;			/* the last burst ran to its end */
 };
 
 struct worker_slot *function_slot(const struct function_set *set,
 				  unsigned function, unsigned worker)
 {
 	return &set->slots[(size_t)function * set->workers + worker];
+}
+
+static void account_start(struct thread_account *a)
+{
+	memset(a, 0, sizeof(*a));
+	getrusage(RUSAGE_THREAD, &a->start);
+	a->start_cpu_ns = thread_cpu_ns();
+}
+
+static void account_stop(struct thread_account *a)
+{
+	struct rusage now;
+
+	getrusage(RUSAGE_THREAD, &now);
+	a->voluntary = (uint64_t)(now.ru_nvcsw - a->start.ru_nvcsw);
+	a->involuntary = (uint64_t)(now.ru_nivcsw - a->start.ru_nivcsw);
+	a->cpu_ns = thread_cpu_ns() - a->start_cpu_ns;
 }
 
 static int on_cpu_handover(struct burner *b)
@@ -90,8 +118,9 @@ static int on_cpu_handover(struct burner *b)
  * Burns service_ns of this thread's CPU time, touching the working set.
  * At every clock check it looks for a handover (handover.h) and, with
  * the switch-cost model on, adds the model's cost to the work left.
+ * Returns 1 when the work was done, 0 when the run was abandoned first.
  */
-static void burn(struct burner *b, uint64_t service_ns)
+static int burn(struct burner *b, uint64_t service_ns)
 {
 	uint64_t start = thread_cpu_ns();
 	volatile uint64_t sink = 0;
@@ -112,9 +141,10 @@ static void burn(struct burner *b, uint64_t service_ns)
 				sink = sink * 6364136223846793005ULL + 1;
 			}
 		}
-		if (thread_cpu_ns() - start >= service_ns ||
-		    atomic_load_explicit(b->abandon, memory_order_relaxed))
-			return;
+		if (thread_cpu_ns() - start >= service_ns)
+			return 1;
+		if (atomic_load_explicit(b->abandon, memory_order_relaxed))
+			return 0;
 	}
 }
 
@@ -139,14 +169,17 @@ static void *fanout_helper_main(void *arg)
 {
 	struct fanout_helper *h = arg;
 
+	account_start(&h->account);
 	for (;;) {
 		while (sem_wait(&h->go) && errno == EINTR)
 			;
 		if (h->stop)
-			return NULL;
-		burn(&h->burner, h->share_ns);
+			break;
+		h->finished = burn(&h->burner, h->share_ns);
 		sem_post(&h->fanout->done);
 	}
+	account_stop(&h->account);
+	return NULL;
 }
 
 /* Starts `helpers` threads with their own working sets; 0 or -1. */
@@ -154,6 +187,7 @@ static int fanout_start(struct fanout *f, unsigned helpers,
 			const struct worker_context *ctx)
 {
 	pthread_attr_t attr;
+	int ret = 0;
 
 	memset(f, 0, sizeof(*f));
 	f->helper = calloc(helpers, sizeof(*f->helper));
@@ -167,29 +201,37 @@ static int fanout_start(struct fanout *f, unsigned helpers,
 
 		h->fanout = f;
 		if (burner_init(&h->burner, ctx) || sem_init(&h->go, 0, 0) ||
-		    pthread_create(&f->threads[i], &attr, fanout_helper_main, h))
-			return -1;
-		h->started = 1;
+		    pthread_create(&f->threads[i], &attr, fanout_helper_main, h)) {
+			ret = -1;
+			break;
+		}
 		f->helpers++;
 	}
 	pthread_attr_destroy(&attr);
-	return 0;
+	return ret;
 }
 
-/* Runs one burst of service_ns split evenly over the worker and helpers. */
-static void fanout_burst(struct fanout *f, struct burner *self,
-			 uint64_t service_ns)
+/*
+ * Runs one burst of service_ns split evenly over the worker and helpers.
+ * 1 when every part ran to its end, 0 when the run was abandoned.
+ */
+static int fanout_burst(struct fanout *f, struct burner *self,
+			uint64_t service_ns)
 {
 	uint64_t share = service_ns / (f->helpers + 1);
+	int finished;
 
 	for (unsigned i = 0; i < f->helpers; i++) {
 		f->helper[i].share_ns = share;
 		sem_post(&f->helper[i].go);
 	}
-	burn(self, service_ns - share * f->helpers);
+	finished = burn(self, service_ns - share * f->helpers);
 	for (unsigned i = 0; i < f->helpers; i++)
 		while (sem_wait(&f->done) && errno == EINTR)
 			;
+	for (unsigned i = 0; i < f->helpers; i++)
+		finished &= f->helper[i].finished;
+	return finished;
 }
 
 /* Sums the helpers' handovers into the worker's burner. */
@@ -203,36 +245,51 @@ static void fanout_collect(struct fanout *f, struct burner *self)
 	}
 }
 
-static void fanout_stop(struct fanout *f)
+/* Stops the helpers; their switches and CPU time go to the slot. */
+static void fanout_stop(struct fanout *f, struct worker_slot *slot)
 {
 	for (unsigned i = 0; i < f->helpers; i++) {
 		f->helper[i].stop = 1;
 		sem_post(&f->helper[i].go);
 		pthread_join(f->threads[i], NULL);
+		slot->voluntary += f->helper[i].account.voluntary;
+		slot->involuntary += f->helper[i].account.involuntary;
+		slot->cpu_ns += f->helper[i].account.cpu_ns;
 		free(f->helper[i].burner.working_set);
 	}
 	free(f->helper);
 	free(f->threads);
 }
 
-/* Sleeps until deadline_ns unless the run is abandoned first (EINTR). */
-static void sleep_until_or_abandon(uint64_t deadline_ns, _Atomic int *abandon)
+/*
+ * Sleeps until deadline_ns (CLOCK_MONOTONIC).  The stop pipe's write end
+ * is closed by the parent when it abandons the run, which wakes every
+ * sleeper at once.  1: the deadline came; 0: abandoned.
+ */
+static int sleep_until_or_stop(uint64_t deadline_ns, int stop_fd)
 {
-	struct timespec ts = {
-		.tv_sec = (time_t)(deadline_ns / NSEC_PER_SEC),
-		.tv_nsec = (long)(deadline_ns % NSEC_PER_SEC),
-	};
+	struct pollfd pfd = { .fd = stop_fd, .events = POLLIN };
 
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-		if (atomic_load_explicit(abandon, memory_order_relaxed))
-			return;
+	for (;;) {
+		uint64_t now = monotonic_ns(), left;
+		struct timespec ts;
+
+		if (now >= deadline_ns)
+			return 1;
+		left = deadline_ns - now;
+		ts.tv_sec = (time_t)(left / NSEC_PER_SEC);
+		ts.tv_nsec = (long)(left % NSEC_PER_SEC);
+		if (ppoll(&pfd, 1, &ts, NULL) > 0)
+			return 0;
+	}
 }
 
 /*
  * Self-timed: takes the function's next arrival (first come, first
  * served among its workers) and sleeps until its intended time.  The
  * delay from that time to the wake-up, when the worker was idle, is the
- * timer lag.  1: a request in *out; 0: the window is over.
+ * timer lag.  1: a request in *out; 0: the window is over; -1: the run
+ * was abandoned while waiting (the request counts as unfinished).
  */
 static int next_timed_request(struct worker_context *ctx,
 			      struct request_message *out)
@@ -258,7 +315,12 @@ static int next_timed_request(struct worker_context *ctx,
 	out->service_ns = (uint64_t)service_ns;
 	now = monotonic_ns();
 	if (now < out->intended_ns) {
-		sleep_until_or_abandon(out->intended_ns, ctx->set->abandon);
+		if (!sleep_until_or_stop(out->intended_ns, ctx->stop_fd)) {
+			/* Abandoned before it arrived: it never did. */
+			if (out->intended_ns >= atomic_load(ctx->set->abandon_ns))
+				ctx->slot->issued--;
+			return -1;
+		}
 		now = monotonic_ns();
 		hist_record(&ctx->slot->timer_lag,
 			    now > out->intended_ns ? now - out->intended_ns : 0);
@@ -267,16 +329,20 @@ static int next_timed_request(struct worker_context *ctx,
 }
 
 /*
- * Abandoned while arrivals were left: counts the rest of the window as
- * issued (and so unfinished), so that nothing is lost silently.
+ * Abandoned while arrivals were left: counts the arrivals due before the
+ * abandon (and before the end of the window) as issued, so unfinished,
+ * and nothing is lost silently; later ones never arrived.
  */
 static void count_unserved(struct worker_context *ctx)
 {
 	struct function_state *st = ctx->state;
 	uint64_t start = atomic_load(ctx->set->start_ns);
 	uint64_t end = atomic_load(ctx->set->end_ns);
+	uint64_t abandoned = atomic_load(ctx->set->abandon_ns);
 	double time_ns, service_ns;
 
+	if (abandoned && abandoned < end)
+		end = abandoned;
 	pthread_mutex_lock(&st->lock);
 	while (!st->stream_done &&
 	       function_stream_next(&st->stream, &time_ns, &service_ns) == 0 &&
@@ -299,9 +365,13 @@ static int next_piped_request(struct worker_context *ctx,
 	}
 }
 
-/* Serves one request: bursts of CPU (fanned out), I/O waits between. */
-static void serve(struct worker_context *ctx, struct burner *self,
-		  const struct request_message *message)
+/*
+ * Serves one request: bursts of CPU (fanned out), I/O waits between.
+ * 1 when it ran to its end, 0 when the run was abandoned first (the
+ * request then counts as unfinished, not as completed).
+ */
+static int serve(struct worker_context *ctx, struct burner *self,
+		 const struct request_message *message)
 {
 	const struct request_shape *shape = ctx->shape;
 	uint64_t burst = message->service_ns / shape->bursts;
@@ -309,86 +379,114 @@ static void serve(struct worker_context *ctx, struct burner *self,
 	for (unsigned b = 0; b < shape->bursts; b++) {
 		uint64_t service = b + 1 < shape->bursts ? burst :
 				   message->service_ns - burst * (shape->bursts - 1);
+		int finished = ctx->fanout ?
+			       fanout_burst(ctx->fanout, self, service) :
+			       burn(self, service);
 
-		if (ctx->fanout)
-			fanout_burst(ctx->fanout, self, service);
-		else
-			burn(self, service);
+		if (!finished)
+			return 0;
 		if (b + 1 < shape->bursts && shape->io_mean_ns > 0) {
 			double wait = draw_service(&ctx->io_rng, shape->io_shape,
 						   shape->io_mean_ns);
 
-			sleep_until_or_abandon(monotonic_ns() + (uint64_t)wait,
-					       ctx->set->abandon);
+			if (!sleep_until_or_stop(monotonic_ns() + (uint64_t)wait,
+						 ctx->stop_fd))
+				return 0;
 			ctx->slot->io_waits++;
 		}
-		if (atomic_load_explicit(ctx->set->abandon, memory_order_relaxed))
-			return;
 	}
+	return 1;
+}
+
+/* Sets the worker up; tells function_main whether it could. */
+static int worker_init(struct worker_context *ctx, struct burner *self,
+		       struct fanout *fanout)
+{
+	int ok = burner_init(self, ctx) == 0;
+
+	if (!ok)
+		fprintf(stderr, "function %u: working set: out of memory\n",
+			ctx->function);
+	if (ok && ctx->shape->fanout > 1) {
+		ctx->fanout = fanout;
+		if (fanout_start(fanout, ctx->shape->fanout - 1, ctx)) {
+			fprintf(stderr, "function %u: cannot start %u fan-out "
+				"threads\n", ctx->function, ctx->shape->fanout - 1);
+			ok = 0;
+		}
+	}
+	if (!ok)
+		atomic_store(&ctx->state->failed, 1);
+	sem_post(&ctx->state->initialised);
+	return ok ? 0 : -1;
+}
+
+static void record_completion(struct worker_context *ctx,
+			      const struct request_message *message)
+{
+	uint64_t done = monotonic_ns();
+	uint64_t latency = done > message->intended_ns ?
+			   done - message->intended_ns : 0;
+
+	hist_record(&ctx->slot->latency, latency);
+	if (latency <= ctx->slo_ns)
+		ctx->slot->within_slo++;
+	if (done <= atomic_load(ctx->set->end_ns))
+		ctx->slot->completed_in_window++;
+	atomic_fetch_add_explicit(&ctx->slot->completed, 1, memory_order_release);
 }
 
 static void *worker_main(void *arg)
 {
 	struct worker_context *ctx = arg;
 	struct request_message message;
+	struct thread_account account;
 	struct fanout fanout;
 	struct burner self;
+	char byte;
 
-	if (burner_init(&self, ctx)) {
-		fprintf(stderr, "function %u: working set: out of memory\n",
-			ctx->function);
-		return NULL;
-	}
-	if (ctx->shape->fanout > 1) {
-		if (fanout_start(&fanout, ctx->shape->fanout - 1, ctx)) {
-			fprintf(stderr, "function %u: cannot start %u fan-out "
-				"threads\n", ctx->function, ctx->shape->fanout - 1);
-			return NULL;
-		}
-		ctx->fanout = &fanout;
-	}
-	/* Self-timed workers need the window: wait for the parent's go. */
-	if (ctx->state->self_timed) {
-		char byte;
-
-		while (read(ctx->go_fd, &byte, 1) < 0 && errno == EINTR)
-			;
-	}
+	if (worker_init(ctx, &self, &fanout))
+		return NULL;	/* the function reports 'E' and exits */
+	/* Switches and CPU time count from the start of the window. */
+	while (read(ctx->go_fd, &byte, 1) < 0 && errno == EINTR)
+		;
+	account_start(&account);
 	/* The first check only tags the CPU. */
 	on_cpu_handover(&self);
 	for (;;) {
-		uint64_t done, latency;
 		int got = ctx->state->self_timed ?
 			  next_timed_request(ctx, &message) :
 			  next_piped_request(ctx, &message);
 
-		if (!got)
+		if (got == 0)
 			break;		/* the window or the pipe is over */
-		if (atomic_load_explicit(ctx->set->abandon, memory_order_relaxed)) {
+		if (got < 0 ||
+		    atomic_load_explicit(ctx->set->abandon, memory_order_relaxed)) {
 			if (ctx->state->self_timed)
 				count_unserved(ctx);
 			break;
 		}
-		serve(ctx, &self, &message);
+		if (!serve(ctx, &self, &message)) {
+			if (ctx->state->self_timed)
+				count_unserved(ctx);
+			break;
+		}
 		if (ctx->fanout)
 			fanout_collect(ctx->fanout, &self);
-		done = monotonic_ns();
-		latency = done > message.intended_ns ? done - message.intended_ns : 0;
-		hist_record(&ctx->slot->latency, latency);
-		if (latency <= ctx->slo_ns)
-			ctx->slot->within_slo++;
 		ctx->slot->handovers = self.handovers;
 		ctx->slot->charged_ns = self.charged_ns;
-		atomic_fetch_add_explicit(&ctx->slot->completed, 1,
-					  memory_order_release);
+		record_completion(ctx, &message);
 		if (ctx->completion_fd >= 0 &&
 		    write(ctx->completion_fd, &ctx->function,
 			  sizeof(ctx->function)) < 0 && errno != EAGAIN)
 			break;
 	}
-	ctx->slot->cpu_ns = thread_cpu_ns();
+	account_stop(&account);
+	ctx->slot->voluntary = account.voluntary;
+	ctx->slot->involuntary = account.involuntary;
+	ctx->slot->cpu_ns = account.cpu_ns;
 	if (ctx->fanout)
-		fanout_stop(ctx->fanout);
+		fanout_stop(ctx->fanout, ctx->slot);
 	free(self.working_set);
 	atomic_fetch_add(ctx->set->workers_done, 1);
 	return NULL;
@@ -398,6 +496,7 @@ static void close_other_fds(const struct function_set *set, unsigned keep,
 			    int request_read[], unsigned started)
 {
 	close(set->go_fd);
+	close(set->stop_fd);
 	for (unsigned i = 0; i < set->functions; i++) {
 		if (set->request_fd[i] >= 0)
 			close(set->request_fd[i]);
@@ -408,30 +507,38 @@ static void close_other_fds(const struct function_set *set, unsigned keep,
 		close(set->completion_fd);
 }
 
-/* The body of function process `index`; never returns. */
+/*
+ * The body of function process `index`; never returns.  Every worker is
+ * set up (working set filled, fan-out threads started) before the
+ * process reports ready, so nothing of the set-up falls in the window.
+ */
 static void function_main(struct function_set *set,
 			  const struct function_config *config, unsigned index,
-			  int request_fd, int completion_fd, int ready_fd,
-			  int go_fd)
+			  const struct function_fds *fds)
 {
 	struct function_state state = { .self_timed = config->streams != NULL };
 	struct worker_context *contexts;
 	pthread_t *threads;
 	pthread_attr_t attr;
 	char err[512], status = 'R';
+	unsigned started = 0;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() == 1)
 		_exit(1);
+	/* Wake at the intended time, not up to 50 us later (inherited by
+	 * the threads created below). */
+	prctl(PR_SET_TIMERSLACK, 1UL);
 	if (config->cgroup_dirs && config->cgroup_dirs[index] &&
 	    cgroup_join(config->cgroup_dirs[index], err, sizeof(err))) {
 		fprintf(stderr, "function %u: joining its cgroup: %s\n", index, err);
 		status = 'E';
-		if (write(ready_fd, &status, 1) < 0)
+		if (write(fds->ready, &status, 1) < 0)
 			_exit(1);
 		_exit(1);
 	}
 	pthread_mutex_init(&state.lock, NULL);
+	sem_init(&state.initialised, 0, 0);
 	if (state.self_timed)
 		state.stream = config->streams[index];
 	contexts = calloc(config->workers, sizeof(*contexts));
@@ -448,9 +555,10 @@ static void function_main(struct function_set *set,
 			.set = set,
 			.state = &state,
 			.shape = &config->shape,
-			.request_fd = request_fd,
-			.go_fd = go_fd,
-			.completion_fd = completion_fd,
+			.request_fd = fds->request,
+			.go_fd = fds->go,
+			.stop_fd = fds->stop,
+			.completion_fd = fds->completion,
 			.function = index,
 			.slo_ns = config->slo_ns,
 			.working_set_bytes = (size_t)config->working_set_kib * 1024,
@@ -463,11 +571,17 @@ static void function_main(struct function_set *set,
 			status = 'E';
 			break;
 		}
+		started++;
 	}
-	if (write(ready_fd, &status, 1) != 1 || status != 'R')
+	for (unsigned w = 0; w < started; w++)
+		while (sem_wait(&state.initialised) && errno == EINTR)
+			;
+	if (atomic_load(&state.failed))
+		status = 'E';
+	if (write(fds->ready, &status, 1) != 1 || status != 'R')
 		_exit(1);
-	close(ready_fd);
-	for (unsigned w = 0; w < config->workers; w++)
+	close(fds->ready);
+	for (unsigned w = 0; w < started; w++)
 		pthread_join(threads[w], NULL);
 	_exit(0);
 }
@@ -526,6 +640,7 @@ static int alloc_set(struct function_set *set, const struct function_config *con
 	set->workers = config->workers;
 	set->completion_fd = -1;
 	set->go_fd = -1;
+	set->stop_fd = -1;
 	/* slots, then one line of flags and times, then the CPU tags */
 	set->shared_bytes = slots * sizeof(struct worker_slot) + CACHE_LINE +
 			    handover_tags_bytes(config->cpus);
@@ -540,6 +655,7 @@ static int alloc_set(struct function_set *set, const struct function_config *con
 	set->start_ns = (_Atomic uint64_t *)((char *)set->abandon + 8);
 	set->end_ns = set->start_ns + 1;
 	set->workers_done = set->start_ns + 2;
+	set->abandon_ns = set->start_ns + 3;
 	set->tags = (struct handover_tags *)((char *)set->abandon + CACHE_LINE);
 	handover_tags_init(set->tags, config->cpus);
 	for (size_t i = 0; i < slots; i++) {
@@ -562,6 +678,7 @@ int function_set_start(struct function_set *set,
 		       char *err, size_t errlen)
 {
 	int *request_read, completion[2] = { -1, -1 }, ready[2], fds[2], go[2];
+	int stop[2];
 	unsigned started = 0;
 
 	if (alloc_set(set, config)) {
@@ -577,8 +694,14 @@ int function_set_start(struct function_set *set,
 	if (make_pipe(go, err, errlen, "the start signal"))
 		goto fail_early;
 	set->go_fd = go[1];
+	if (make_pipe(stop, err, errlen, "the stop signal")) {
+		close(go[0]);
+		goto fail_early;
+	}
+	set->stop_fd = stop[1];
 	if (make_pipe(ready, err, errlen, "start-up")) {
 		close(go[0]);
+		close(stop[0]);
 		goto fail_early;
 	}
 	if (config->closed_loop) {
@@ -606,10 +729,14 @@ int function_set_start(struct function_set *set,
 			goto fail;
 		}
 		if (pid == 0) {
+			struct function_fds mine = {
+				.request = fds[0], .completion = completion[1],
+				.ready = ready[1], .go = go[0], .stop = stop[0],
+			};
+
 			close(ready[0]);
 			close_other_fds(set, i, request_read, 0);
-			function_main(set, config, i, fds[0], completion[1], ready[1],
-				      go[0]);
+			function_main(set, config, i, &mine);
 		}
 		set->pids[i] = pid;
 		started++;
@@ -618,6 +745,7 @@ int function_set_start(struct function_set *set,
 	}
 	close(ready[1]);
 	close(go[0]);
+	close(stop[0]);
 	go[0] = -1;
 	if (completion[1] >= 0)
 		close(completion[1]);
@@ -630,6 +758,7 @@ int function_set_start(struct function_set *set,
 fail:
 	close(ready[1]);
 	close(go[0]);
+	close(stop[0]);
 	if (completion[1] >= 0)
 		close(completion[1]);
 fail_started:
@@ -693,8 +822,14 @@ void function_set_close_requests(struct function_set *set)
 
 void function_set_abandon(struct function_set *set)
 {
+	if (!atomic_load(set->abandon_ns))
+		atomic_store(set->abandon_ns, monotonic_ns());
 	atomic_store(set->abandon, 1);
-	/* Self-timed workers waiting for the start must see it too. */
+	/* EOF on the stop pipe wakes every sleeping worker; on the start
+	 * pipe, the workers still waiting for the window. */
+	if (set->stop_fd >= 0)
+		close(set->stop_fd);
+	set->stop_fd = -1;
 	if (set->go_fd >= 0)
 		close(set->go_fd);
 	set->go_fd = -1;
@@ -748,6 +883,8 @@ void function_set_free(struct function_set *set)
 		close(set->completion_fd);
 	if (set->go_fd >= 0)
 		close(set->go_fd);
+	if (set->stop_fd >= 0)
+		close(set->stop_fd);
 	if (set->slots)
 		munmap(set->slots, set->shared_bytes);
 	free(set->request_fd);
@@ -757,4 +894,5 @@ void function_set_free(struct function_set *set)
 	memset(set, 0, sizeof(*set));
 	set->completion_fd = -1;
 	set->go_fd = -1;
+	set->stop_fd = -1;
 }

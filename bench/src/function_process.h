@@ -31,12 +31,25 @@ struct worker_slot {
 	struct histogram latency;	/* intended arrival to completion */
 	struct histogram timer_lag;	/* self-timed: intended to wake-up */
 	_Atomic uint64_t completed;
+	uint64_t completed_in_window;	/* done before the window's end */
 	uint64_t issued;		/* self-timed: arrivals in the window */
 	uint64_t within_slo;
 	uint64_t handovers;		/* see handover.h */
 	uint64_t charged_ns;		/* switch-cost model, CPU ns added */
 	uint64_t io_waits;
-	uint64_t cpu_ns;		/* thread CPU time at exit */
+	/* from the start of the window to the worker's exit, with its
+	 * fan-out helpers: switches (getrusage RUSAGE_THREAD), CPU time */
+	uint64_t voluntary, involuntary;
+	uint64_t cpu_ns;
+};
+
+/* The pipe ends a function process keeps. */
+struct function_fds {
+	int request;		/* read end of its request pipe */
+	int completion;		/* write end, -1 unless closed loop */
+	int ready;		/* write end: 'R' ready, 'E' failed */
+	int go;			/* read end: EOF starts the window */
+	int stop;		/* read end: EOF abandons the run */
 };
 
 /* What one request does besides its CPU service time. */
@@ -70,8 +83,10 @@ struct function_set {
 	/* shared: the measured window, set by function_set_go() */
 	_Atomic uint64_t *start_ns, *end_ns;
 	_Atomic uint64_t *workers_done;	/* shared: workers that left */
+	_Atomic uint64_t *abandon_ns;	/* shared: when it was abandoned */
 	struct handover_tags *tags;	/* shared */
 	int go_fd;			/* write end; closing it starts the run */
+	int stop_fd;			/* write end; closing it abandons it */
 	size_t shared_bytes;
 	int *request_fd;		/* write ends, -1 once closed */
 	int completion_fd;		/* read end, -1 unless closed loop */

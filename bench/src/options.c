@@ -107,7 +107,8 @@ void options_usage(FILE *out, const char *prog)
 "Functions and requests:\n"
 "  --preset NAME        dense|high-rate|azure: a named set of the options\n"
 "                       below (explicit options win; see bench.rst)\n"
-"  --per-cpu K          K functions per capacity CPU (instead of --functions)\n"
+"  --per-cpu K          K functions per capacity CPU (the last of\n"
+"                       --functions and --per-cpu wins)\n"
 "  --workers K          worker threads per function (1)\n"
 "  --bursts N           CPU bursts per request, service split evenly (1)\n"
 "  --io-us US           mean blocking wait between bursts (0: none)\n"
@@ -263,8 +264,9 @@ static int parse_one(struct bench_options *opts, int option, const char *arg,
 
 	switch (option) {
 	case OPT_FUNCTIONS:
-		if (parse_unsigned(arg, 1, 100000, &opts->functions))
+		if (parse_unsigned(arg, 1, MAX_FUNCTIONS, &opts->functions))
 			return bad(prog, name, arg, "an integer from 1 to 100000");
+		opts->per_cpu = 0;	/* the last of the two wins */
 		break;
 	case OPT_SECONDS:
 		if (parse_double(arg, 0.1, 1e7, &opts->seconds))
@@ -272,7 +274,7 @@ static int parse_one(struct bench_options *opts, int option, const char *arg,
 		break;
 	case OPT_LOAD:
 		if (parse_double(arg, 0.001, 100.0, &opts->load))
-			return bad(prog, name, arg, "a fraction of capacity in (0, 100]");
+			return bad(prog, name, arg, "a fraction of capacity from 0.001 to 100");
 		break;
 	case OPT_JSON:
 		opts->json = arg;
@@ -495,6 +497,11 @@ int options_parse(struct bench_options *opts, int argc, char **argv)
 		opts->depth = 1;
 	if (!opts->clients)
 		opts->clients = opts->workers;
+	if (opts->io_us > 0 && opts->bursts < 2) {
+		fprintf(stderr, "%s: --io-us waits between CPU bursts: it needs "
+			"--bursts 2 or more\n", prog);
+		return 2;
+	}
 	/* Closed loop and replay need a dispatcher: fifo unless told. */
 	if (opts->arrival == ARRIVAL_CLOSED || opts->arrival == ARRIVAL_REPLAY) {
 		if (opts->generator_given && opts->generator == GENERATOR_SELF) {

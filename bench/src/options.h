@@ -71,6 +71,7 @@ struct bench_options {
 };
 
 #define CPU_MAX_PERIOD_US 100000u
+#define MAX_FUNCTIONS 100000u
 
 /* Fills the defaults. */
 void options_defaults(struct bench_options *opts);

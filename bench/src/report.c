@@ -87,7 +87,12 @@ void report_print_table(const struct run_report *r, FILE *out)
 		r->unfinished);
 	fprintf(out, "  %-28s %12" PRIu64 "\n", "requests completed", r->completed);
 	fprintf(out, "  %-28s %12.1f req/s\n", "throughput",
-		ratio((double)r->completed, r->elapsed_s));
+		ratio((double)r->completed_in_window, r->elapsed_s));
+	if (r->unfinished)
+		fprintf(out, "  ** %" PRIu64 " requests (%.1f %%) did not finish: the "
+			"latency percentiles below are of the finished ones only, "
+			"the node was overloaded **\n", r->unfinished,
+			100.0 * ratio((double)r->unfinished, (double)r->issued));
 	fprintf(out, "  %-28s %12.1f %%\n", "within SLO",
 		100.0 * ratio((double)r->within_slo, (double)r->issued));
 	fprintf(out, "  %-28s %12.3f ms\n", "latency mean", hist_mean(h) / 1e6);
@@ -108,11 +113,12 @@ void report_print_table(const struct run_report *r, FILE *out)
 		ratio((double)r->system_switches, r->wall_s));
 	fprintf(out, "  %-28s %12.3f function->function (handovers)\n",
 		"per request, by kind", ratio((double)r->handovers, (double)r->completed));
-	fprintf(out, "  %-28s %12.3f out of the generator\n", "",
+	fprintf(out, "  %-28s %12.3f out of the generator%s\n", "",
 		ratio((double)(r->generator_voluntary + r->generator_involuntary),
-		      (double)r->completed));
-	fprintf(out, "  %-28s %12.3f out of idle, kernel threads, others\n", "",
-		ratio((double)other_switches(r), (double)r->completed));
+		      (double)r->completed),
+		o->generator == GENERATOR_SELF ? " (its parent polling the clock)" : "");
+	fprintf(out, "  %-28s %12.3f rest of the system's (idle, kernel threads, "
+		"others)\n", "", ratio((double)other_switches(r), (double)r->completed));
 	if (r->cost_model)
 		fprintf(out, "  %-28s %12.3f ms CPU (%.2f %% of the functions')\n",
 			"charged by the cost model", ms(r->charged_ns),
@@ -217,7 +223,11 @@ static void write_results(struct json_writer *w, const struct run_report *r)
 	json_uint(w, "dropped", r->dropped);
 	json_uint(w, "unfinished", r->unfinished);
 	json_uint(w, "completed", r->completed);
-	json_double(w, "throughput_per_s", ratio((double)r->completed, r->elapsed_s));
+	json_uint(w, "completed_in_window", r->completed_in_window);
+	json_double(w, "unfinished_fraction",
+		    ratio((double)r->unfinished, (double)r->issued));
+	json_double(w, "throughput_per_s",
+		    ratio((double)r->completed_in_window, r->elapsed_s));
 	json_uint(w, "slo_ns", r->slo_ns);
 	json_uint(w, "within_slo", r->within_slo);
 	json_double(w, "within_slo_fraction",
@@ -307,6 +317,7 @@ static void write_functions(struct json_writer *w, const struct run_report *r)
 		json_uint(w, "handovers", f->handovers);
 		json_uint(w, "charged_ns", f->charged_ns);
 		json_double(w, "cpu_s", f->cpu_s);
+		json_double(w, "setup_cpu_s", f->setup_cpu_s);
 		json_object_end(w);
 	}
 	json_array_end(w);
@@ -410,7 +421,12 @@ int report_write_summary(const struct run_report *r, const char *path)
 	if (!f)
 		return -1;
 	fprintf(f, "partial %d\n", r->partial);
-	fprintf(f, "throughput_per_s %.3f\n", ratio((double)r->completed, r->elapsed_s));
+	fprintf(f, "throughput_per_s %.3f\n",
+		ratio((double)r->completed_in_window, r->elapsed_s));
+	fprintf(f, "issued %" PRIu64 "\n", r->issued);
+	fprintf(f, "unfinished %" PRIu64 "\n", r->unfinished);
+	fprintf(f, "unfinished_fraction %.6f\n",
+		ratio((double)r->unfinished, (double)r->issued));
 	fprintf(f, "within_slo_fraction %.6f\n",
 		ratio((double)r->within_slo, (double)r->issued));
 	fprintf(f, "latency_mean_ns %.0f\n", hist_mean(h));

@@ -17,7 +17,9 @@ struct function_summary {
 	uint64_t voluntary, involuntary;	/* context switches */
 	uint64_t handovers;		/* resumed after another function */
 	uint64_t charged_ns;		/* switch-cost model */
-	double cpu_s;				/* user + system */
+	uint64_t completed_in_window;
+	double cpu_s;			/* user + system, in the window */
+	double setup_cpu_s;		/* the rest of the process's life */
 	double expected_share;			/* of all requests */
 	char *cgroup;			/* owned copy, NULL: none */
 };
@@ -35,6 +37,7 @@ struct run_report {
 	double elapsed_s;		/* measured window */
 	double wall_s;			/* window + drain */
 	uint64_t issued, dropped, completed, within_slo, unfinished;
+	uint64_t completed_in_window;	/* done before the window's end */
 	struct histogram latency;
 	struct function_summary *functions;
 	uint64_t voluntary, involuntary;	/* all function processes */

@@ -75,7 +75,7 @@ for g in self fifo fair; do
 		;;
 	esac
 	le 0.01 "$hand"
-	tap_result $? "$g: function-to-function handovers counted ($hand per request)"
+	tap_result $? "$g: handovers (resumes after another function) counted ($hand per request)"
 done
 
 # Request shapes: every request of 3 bursts waits twice for its I/O.
@@ -84,9 +84,14 @@ rc=$?
 tap_is "bursts, I/O and fan-out: exit 0" "$rc" 0
 jget() { sed -n "s/^ *\"$1\": \"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" "$2" | head -n 1; }
 completed=$(jget completed "$out/shape.json")
+unfinished=$(jget unfinished "$out/shape.json")
 waits=$(jget io_waits "$out/shape.json")
-tap_is "3 bursts: 2 I/O waits per completed request ($waits for $completed)" \
-	"${waits:-x}" "$((2 * ${completed:-0}))"
+# Every completed request waited twice; one cut short at the end may
+# have waited once or twice too (it counts as unfinished).
+bad=1
+[ "${completed:-0}" -gt 0 ] && [ "${waits:-0}" -ge $((2 * completed)) ] &&
+	[ "${waits:-0}" -le $((2 * (completed + ${unfinished:-0}))) ] && bad=0
+tap_result $bad "3 bursts: 2 I/O waits per request ($waits waits, $completed completed, ${unfinished:-?} unfinished)"
 
 # The switch-cost model: on, with the file named, and charging handovers.
 cal=$(ls /lags/calibration/*.tsv 2>/dev/null | head -n 1)

@@ -7,7 +7,10 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <time.h>
+#include "clock.h"
 #include "run_child.h"
 #include "tap.h"
 #include "unit.h"
@@ -31,6 +34,35 @@ static int run(const char *bench, const char *const extra[])
 		argv[n++] = extra[i];
 	argv[n] = NULL;
 	return wait_child(start_child((char *const *)argv));
+}
+
+/*
+ * SIGINT during a self-timed run whose workers sleep until far-off
+ * arrivals: the stop pipe wakes them, so the run ends at once with a
+ * partial report (exit 3) and no function process is killed.
+ */
+static void test_interrupt(const char *bench)
+{
+	char *argv[] = { (char *)bench, "--groups", "none", "--functions", "8",
+			 "--seconds", "60", "--load", "0.001", "--quiet",
+			 "--json", JSON, NULL };
+	struct timespec second = { 1, 0 };
+	pid_t pid = start_child(argv);
+	uint64_t sent;
+	int rc;
+
+	nanosleep(&second, NULL);
+	sent = monotonic_ns();
+	kill(pid, SIGINT);
+	rc = wait_child(pid);
+	tap_ok(rc == 3 && monotonic_ns() - sent < 3 * NSEC_PER_SEC,
+	       "generators: SIGINT ends a self-timed run at once (exit %d after "
+	       "%.2f s)", rc, (monotonic_ns() - sent) / 1e9);
+	tap_ok(number("unfinished") >= 0 && number("unfinished") <= 1 &&
+	       number("elapsed_s") > 0.5 && number("elapsed_s") < 2,
+	       "generators: arrivals after the interrupt are not counted, the "
+	       "window ends at it (%.0f unfinished, %.2f s measured)",
+	       number("unfinished"), number("elapsed_s"));
 }
 
 void test_request_shapes(const char *bench_binary)
@@ -75,5 +107,6 @@ void test_request_shapes(const char *bench_binary)
 		       "generators: the fifo dispatcher's CPU and send lags are "
 		       "reported (%.0f ns, %.0f sends)", number("dispatcher_cpu_ns"),
 		       number("count"));
+	test_interrupt(bench_binary);
 	remove(JSON);
 }
