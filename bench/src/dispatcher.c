@@ -76,8 +76,6 @@ static void run_open_loop(struct dispatcher *d)
 				       now + DISPATCH_MAX_SLEEP_NS : intended);
 		if (stopping(d))
 			return;
-		if (now - intended > d->max_lag_ns)
-			d->max_lag_ns = now - intended;
 		hist_record(&d->lag, now - intended);
 		if (send_request(d, arrival.function, intended, arrival.service_ns))
 			return;

@@ -27,7 +27,6 @@ struct dispatcher {
 	uint64_t *issued_per_function;
 	uint64_t *dropped_per_function;
 	uint64_t dropped;
-	uint64_t max_lag_ns;		/* how late a send was */
 	struct histogram lag;		/* send time - intended time */
 	uint64_t cpu_ns;		/* the dispatcher thread's CPU time */
 	uint64_t stopped_ns;

@@ -38,7 +38,6 @@ struct run_state {
 	struct cgroup_tree tree;
 	int have_tree;
 	struct arrival_source source;
-	struct arrival_params arrival_params;
 	struct function_stream *streams;	/* self-timed: per function */
 	struct switch_cost_model cost_model;
 	struct function_set functions;
@@ -150,7 +149,6 @@ static int setup_arrivals(struct run_state *s)
 		fprintf(stderr, PROG ": %s\n", err);
 		return -1;
 	}
-	s->arrival_params = params;
 	if (s->opts.generator != GENERATOR_SELF)
 		return 0;
 	s->streams = calloc(s->opts.functions, sizeof(*s->streams));
@@ -464,7 +462,6 @@ static int run(struct run_state *s)
 	s->report.wall_s = (double)(end_ns - s->dispatcher.start_ns) / 1e9;
 	s->report.issued = self_timed ? 0 : atomic_load(&s->dispatcher.issued);
 	s->report.dropped = s->dispatcher.dropped;
-	s->report.max_dispatch_lag_ns = s->dispatcher.max_lag_ns;
 	s->report.dispatch_lag = s->dispatcher.lag;	/* self-timed: empty */
 	s->report.dispatcher_cpu_ns = s->dispatcher.cpu_ns;
 	s->report.generator_voluntary =

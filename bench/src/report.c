@@ -34,7 +34,7 @@ static uint64_t dispatch_lag_max(const struct run_report *r)
 {
 	const struct histogram *d = &r->dispatch_lag;
 
-	return d->count ? d->max : r->max_dispatch_lag_ns;
+	return d->count ? d->max : 0;
 }
 
 static const char *dispatch_lag_meaning(const struct bench_options *o)

@@ -46,7 +46,6 @@ struct run_report {
 	double generator_cpu_share;	/* our parent process, of capacity */
 	double function_cpu_s;
 	uint64_t generator_max_rss_kib;	/* the parent process */
-	uint64_t max_dispatch_lag_ns;
 	/* dispatcher: send - intended; self-timed: the functions' own
 	 * wake-up - intended, for requests that found a worker idle */
 	struct histogram dispatch_lag;

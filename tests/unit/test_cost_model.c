@@ -13,11 +13,6 @@
 #include "tap.h"
 #include "unit.h"
 
-static double json_number(const char *path, const char *key)
-{
-	return unit_json_number(path, key);
-}
-
 /* A full 2 x 2 table whose every point is `extra_ns`. */
 static const char *flat_calibration(int extra_ns)
 {
@@ -51,10 +46,10 @@ void test_cost_model(const char *bench_binary)
 	if (!tap_ok(run(bench_binary, json, path) == 0,
 		    "cost model: a run with --cost-model exits 0"))
 		goto out;
-	per = json_number(json, "ns_per_handover");
-	charged = json_number(json, "cost_model_charged_ns");
-	handovers = json_number(json, "function_handovers");
-	cpu_model = json_number(json, "functions_cpu_s");
+	per = unit_json_number(json, "ns_per_handover");
+	charged = unit_json_number(json, "cost_model_charged_ns");
+	handovers = unit_json_number(json, "function_handovers");
+	cpu_model = unit_json_number(json, "functions_cpu_s");
 	tap_ok(per == 100000, "cost model: the calibrated 100000 ns per handover "
 	       "is used (%.0f)", per);
 	tap_ok(handovers > 0 && charged == handovers * per,
@@ -63,12 +58,12 @@ void test_cost_model(const char *bench_binary)
 	if (!tap_ok(run(bench_binary, json, NULL) == 0,
 		    "cost model: a run without it exits 0"))
 		goto out;
-	tap_ok(json_number(json, "cost_model_charged_ns") == 0 &&
-	       json_number(json, "ns_per_handover") == 0,
+	tap_ok(unit_json_number(json, "cost_model_charged_ns") == 0 &&
+	       unit_json_number(json, "ns_per_handover") == 0,
 	       "cost model: off by default, nothing charged");
 	/* The charge is burnt, not only counted: the functions used more
 	 * CPU by at least half of what was charged (same seed and load). */
-	cpu_plain = json_number(json, "functions_cpu_s");
+	cpu_plain = unit_json_number(json, "functions_cpu_s");
 	tap_ok(cpu_model - cpu_plain >= 0.5 * charged / 1e9,
 	       "cost model: the functions burnt the charge (%.3f s CPU with, "
 	       "%.3f s without, %.3f s charged)", cpu_model, cpu_plain,
