@@ -15,7 +15,10 @@
  *       and records its wakeup latency: the time from the intended wakeup
  *       to running.  --slice-us asks for a custom fair slice of X
  *       microseconds with sched_setattr() (sched_runtime, Linux 6.12);
- *       --fifo runs it SCHED_FIFO.  Prints one line:
+ *       --fifo runs it SCHED_FIFO.  --trace-stop-us L writes 0 to
+ *       /sys/kernel/tracing/tracing_on at the first wakeup later than L
+ *       microseconds, so that the trace buffer ends with what delayed it
+ *       (tracing itself is set up by the caller).  Prints one line:
  *       "wakeups=N p50_us=.. p99_us=.. max_us=.. mean_us=.."
  *       (percentiles from a histogram of 1 us buckets below 10 ms and
  *       100 us buckets up to 1 s; max and mean are exact).
@@ -53,6 +56,7 @@
 struct probe_args {
 	int procs;
 	long run_us, sleep_us, interval_us, work_us, slice_us;
+	long trace_stop_us;
 	int seconds, fifo;
 	const char *cgroup;
 };
@@ -82,7 +86,8 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: lags-probe burst [--procs N] [--run-us R] [--sleep-us S] [--seconds T] [--cgroup DIR]\n"
 		"       lags-probe periodic [--interval-us I] [--work-us W] [--seconds T]\n"
-		"                           [--slice-us X] [--fifo PRIO] [--cgroup DIR]\n");
+		"                           [--slice-us X] [--fifo PRIO] [--trace-stop-us L]\n"
+		"                           [--cgroup DIR]\n");
 	exit(2);
 }
 
@@ -163,6 +168,8 @@ static void parse_args(int argc, char **argv, struct probe_args *a)
 			a->slice_us = parse_long(argv[++i], 100, 100000);
 		else if (!strcmp(o, "--fifo"))
 			a->fifo = parse_long(argv[++i], 1, 99);
+		else if (!strcmp(o, "--trace-stop-us"))
+			a->trace_stop_us = parse_long(argv[++i], 1, 1000000);
 		else if (!strcmp(o, "--seconds"))
 			a->seconds = parse_long(argv[++i], 1, 86400);
 		else if (!strcmp(o, "--cgroup"))
@@ -261,7 +268,13 @@ static int run_periodic(const struct probe_args *a)
 	uint64_t next, end, n = 0, sum_us = 0;
 	static uint32_t hist[HIST_BUCKETS];
 	long max_us = 0;
+	int trace_fd = -1;
 
+	if (a->trace_stop_us) {
+		trace_fd = open("/sys/kernel/tracing/tracing_on", O_WRONLY);
+		if (trace_fd < 0)
+			die("/sys/kernel/tracing/tracing_on");
+	}
 	memset(hist, 0, sizeof(hist));
 	set_policy(a);
 	next = clock_ns(CLOCK_MONOTONIC) + (uint64_t)a->interval_us * 1000;
@@ -279,6 +292,13 @@ static int run_periodic(const struct probe_args *a)
 		sum_us += lat;
 		if (lat > max_us)
 			max_us = lat;
+		if (trace_fd >= 0 && lat > a->trace_stop_us) {
+			if (write(trace_fd, "0", 1) != 1)
+				die("/sys/kernel/tracing/tracing_on");
+			close(trace_fd);
+			trace_fd = -1;
+			fprintf(stderr, "lags-probe: tracing stopped: wakeup %ld us late\n", lat);
+		}
 		n++;
 		if (a->work_us)
 			spin_cpu_us(a->work_us);
