@@ -1,63 +1,79 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# cpu.lags=0 does what it claims: a group that opted out is served as on
-# stock while the rest of the node drains.  One boot of the lags kernel
-# under instruction counting (vm-run --icount 0, one vCPU: the guest
-# clock is the count of executed instructions, so the host's load does
-# not enter), 32 function cgroups at offered load 0.9 (faas-node-bench),
-# and a SCHED_OTHER cyclictest (1 ms period) in a cgroup of its own: with
-# LAGS off (bench/lags-regress cyclictest-fair-dense, the stock
-# reference), and with LAGS on and cpu.lags=0 on it and its parent
-# (cyclictest-optout-dense), twice each, alternating.
+# A SCHED_OTHER task that wakes every millisecond in a cgroup of its own
+# waits no longer with LAGS on than with LAGS off, beside self-timed
+# functions, with cpu.lags left at 1 (the light-waker rule) and with
+# cpu.lags=0 on it and its parent (the opt-out).  One boot of the lags
+# kernel under instruction counting (vm-run --icount 0, one vCPU: the
+# guest clock is the count of executed instructions, so the host's load
+# does not enter), 32 function cgroups at offered load 0.9
+# (faas-node-bench, functions that time themselves), and a SCHED_OTHER
+# cyclictest (1 ms period): LAGS off (bench/lags-regress
+# cyclictest-fair-dense), LAGS on (the same), LAGS on with cpu.lags=0
+# (cyclictest-optout-dense), four times each, in turn, with
+# vm-run --icount-nosleep (idle periods add no host time).  Each case's
+# mean latency with LAGS on, the mean over its four runs, at most 1.1 x
+# that with LAGS off; its p99, likewise averaged, at most 1.3 x: a run's
+# p99 spreads from 0.4 to 1.6 x of the average with either kernel (the
+# arrivals are the same, their phase against cyclictest's period is
+# not), so 1.3 x is what four runs resolve.  The maxima are printed, not
+# checked (a run's maximum is one wakeup).
 #
-# With v1 of the series the exempt probe had p99 0.32x and mean 0.99x of
-# LAGS off (its waiting-side rule stopped every drain while it waited);
-# v2 makes light wakers stock-like without the flag (tests/harness/
-# lags-latency.sh) and keeps the exempt group's waits at stock: the test
-# asks for the exempt probe's p99 and mean with LAGS on at most 1.1 x
-# those of the probe with LAGS off (means of the two runs).
-#
-# Known bug (issue 10): since faas-node-bench's functions time themselves
-# (no dispatcher that interrupts every drain), the exempt probe's p99
-# spreads from 0.81 to 1.36 x of LAGS off between runs (make goals,
-# cyclictest part: median 0.99 x of 3); the p99 check is reported as a
-# TODO until the series is fixed.  The mean stays within 1.1 x and is
-# checked strictly.
+# Found with the self-timed functions (issue 10): a light waker that woke
+# while the CPU was idle, or while a reschedule was already pending, got
+# no wakeup preemption check and waited behind a whole drained turn; p99
+# 1.69 x (1.58-2.94 x) of LAGS off with cpu.lags=1 before the series
+# noted light wakers when they are enqueued (mean 1.28 x).  With v1 of the series the
+# exempt probe had p99 0.32 x of LAGS off (its waiting-side rule stopped
+# every drain while it waited).  LAGS_CYCLICTEST_KERNEL picks another
+# kernel image (to see the test fail on an older series).
+# lags-background: yes
 set -u
 . "$(dirname "$0")/../../scripts/lib.sh"
 . "$LAGS_TOP/tests/lib/tap.sh"
 
-patched_image_built || tap_skip_all "no patched lags kernel built"
+kernel=${LAGS_CYCLICTEST_KERNEL:-lags}
+[ "$kernel" != lags ] || patched_image_built || tap_skip_all "no patched lags kernel built"
 [ -x "$LAGS_BUILD/bench/bin/lags-regress" ] || tap_skip_all "bench/ not built"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lags-optout.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-"$LAGS_TOP/scripts/vm-run" --kernel lags --icount 0 --smp 1 --mem 1G --timeout 900 --results "$tmp/r" -- \
-	sh -c 'for r in 1 2; do
+"$LAGS_TOP/scripts/vm-run" --kernel "$kernel" --icount 0 --icount-nosleep --smp 1 --mem 1G --timeout 1200 --results "$tmp/r" -- \
+	sh -c 'for r in 1 2 3 4; do
 		echo 0 >/proc/sys/kernel/sched_lags
 		lags-regress --quick --label off --rep $r cyclictest-fair-dense
 		echo 1 >/proc/sys/kernel/sched_lags
-		lags-regress --quick --label lags --rep $r cyclictest-optout-dense
+		lags-regress --quick --label on --rep $r cyclictest-fair-dense
+		lags-regress --quick --label on --rep $r cyclictest-optout-dense
 	done >/results/samples.txt; echo 0 >/proc/sys/kernel/sched_lags' >"$tmp/log" 2>&1
 rc=$?
 tap_is "the guest run succeeded" "$rc" 0
 [ $rc -eq 0 ] || { tail -n 5 "$tmp/log" | sed 's/^/# /'; tap_done; exit; }
 
-# median2 METRIC: the mean of the two runs' values (the median of two).
-median2() {
-	awk -v m="$1" '$3 == m { s += $4; n++ } END { if (n == 2) printf "%d\n", s / n }' "$tmp/r/samples.txt"
+# mean4 LABEL METRIC: the mean of the four runs' values of METRIC under
+# LABEL, in whole microseconds; nothing unless all four ran.
+mean4() {
+	awk -v l="$1" -v m="$2" '$1 == l && $3 == m { s += $4; n++ }
+		END { if (n == 4) printf "%d\n", s / n }' "$tmp/r/samples.txt"
 }
-fair_p99=$(median2 cyclictest_fair_dense.p99_us)
-out_p99=$(median2 cyclictest_optout_dense.p99_us)
-fair_avg=$(median2 cyclictest_fair_dense.avg_us)
-out_avg=$(median2 cyclictest_optout_dense.avg_us)
-tap_diag "cyclictest SCHED_OTHER beside 32 busy groups: LAGS off p99 ${fair_p99:-?} us avg ${fair_avg:-?} us; LAGS on with cpu.lags=0 p99 ${out_p99:-?} us avg ${out_avg:-?} us"
-tap_check "both runs of both probes measured" test -n "$fair_p99" -a -n "$out_p99" -a -n "$fair_avg" -a -n "$out_avg"
-tap_todo $([ -n "$out_p99" ] && [ -n "$fair_p99" ] && [ $((out_p99 * 10)) -le $((fair_p99 * 11)) ]; echo $?) \
-	"cpu.lags=0 with LAGS on: p99 wakeup latency at most 1.1 x LAGS off (${out_p99:-?} vs ${fair_p99:-?} us)" \
-	"issue 10: the exempt probe's p99 beside self-timed functions"
-tap_result $([ -n "$out_avg" ] && [ -n "$fair_avg" ] && [ $((out_avg * 10)) -le $((fair_avg * 11)) ]; echo $?) \
-	"cpu.lags=0 with LAGS on: mean wakeup latency at most 1.1 x LAGS off (${out_avg:-?} vs ${fair_avg:-?} us)"
+off_p99=$(mean4 off cyclictest_fair_dense.p99_us)
+off_avg=$(mean4 off cyclictest_fair_dense.avg_us)
+off_max=$(mean4 off cyclictest_fair_dense.max_us)
+tap_diag "LAGS off: p99 ${off_p99:-?} us, mean ${off_avg:-?} us, max ${off_max:-?} us"
+for c in fair optout; do
+	p99=$(mean4 on cyclictest_${c}_dense.p99_us)
+	avg=$(mean4 on cyclictest_${c}_dense.avg_us)
+	max=$(mean4 on cyclictest_${c}_dense.max_us)
+	what="cpu.lags=1"
+	[ $c = optout ] && what="cpu.lags=0"
+	tap_diag "LAGS on, $what: p99 ${p99:-?} us, mean ${avg:-?} us, max ${max:-?} us"
+	tap_check "$what: all four runs with LAGS off and on measured" \
+		test -n "$off_p99" -a -n "$off_avg" -a -n "$p99" -a -n "$avg"
+	tap_result $([ -n "$p99" ] && [ -n "$off_p99" ] && [ $((p99 * 10)) -le $((off_p99 * 13)) ]; echo $?) \
+		"$what with LAGS on: p99 wakeup latency at most 1.3 x LAGS off (${p99:-?} vs ${off_p99:-?} us)"
+	tap_result $([ -n "$avg" ] && [ -n "$off_avg" ] && [ $((avg * 10)) -le $((off_avg * 11)) ]; echo $?) \
+		"$what with LAGS on: mean wakeup latency at most 1.1 x LAGS off (${avg:-?} vs ${off_avg:-?} us)"
+done
 tap_done
