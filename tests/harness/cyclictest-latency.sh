@@ -37,7 +37,7 @@ kernel=${LAGS_CYCLICTEST_KERNEL:-lags}
 [ "$kernel" != lags ] || patched_image_built || tap_skip_all "no patched lags kernel built"
 [ -x "$LAGS_BUILD/bench/bin/lags-regress" ] || tap_skip_all "bench/ not built"
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/lags-optout.XXXXXX")
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/lags-cyclictest.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
 "$LAGS_TOP/scripts/vm-run" --kernel "$kernel" --icount 0 --icount-nosleep --smp 1 --mem 1G --timeout 1200 --results "$tmp/r" -- \
