@@ -14,17 +14,22 @@
 # (cyclictest-optout-dense), four times each, in turn, with
 # vm-run --icount-nosleep (idle periods add no host time).  Each case's
 # mean latency with LAGS on, the mean over its four runs, at most 1.1 x
-# that with LAGS off; its p99, likewise averaged, at most 1.3 x: a run's
-# p99 spreads from 0.4 to 1.6 x of the average with either kernel (the
-# arrivals are the same, their phase against cyclictest's period is
-# not), so 1.3 x is what four runs resolve.  The maxima are printed, not
-# checked (a run's maximum is one wakeup).
+# that with LAGS off; its p99, likewise averaged, at most 1.5 x.  The mean
+# is the sharp check (69-73 us in every set of runs, either kernel); a
+# run's p99 spreads from 0.4 to 1.6 x of the average with either kernel
+# (the arrivals are the same, their phase against cyclictest's period is
+# not), and four-run means of p99 with LAGS off ranged 434-710 us in one
+# day's boots, so p99 only catches gross harm (measured ratios of the
+# four-run means: 0.73-1.12 x with cpu.lags=1, 0.64-1.37 x with
+# cpu.lags=0).  The maxima are printed, not checked (a run's maximum is
+# one wakeup).
 #
 # Found with the self-timed functions (issue 10): a light waker that woke
 # while the CPU was idle, or while a reschedule was already pending, got
 # no wakeup preemption check and waited behind a whole drained turn; p99
 # 1.69 x (1.58-2.94 x) of LAGS off with cpu.lags=1 before the series
-# noted light wakers when they are enqueued (mean 1.28 x).  With v1 of the series the
+# noted light wakers when they are enqueued; in this test p99 2.08 x and
+# mean 1.29 x.  With v1 of the series the
 # exempt probe had p99 0.32 x of LAGS off (its waiting-side rule stopped
 # every drain while it waited).  LAGS_CYCLICTEST_KERNEL picks another
 # kernel image (to see the test fail on an older series).
@@ -71,8 +76,8 @@ for c in fair optout; do
 	tap_diag "LAGS on, $what: p99 ${p99:-?} us, mean ${avg:-?} us, max ${max:-?} us"
 	tap_check "$what: all four runs with LAGS off and on measured" \
 		test -n "$off_p99" -a -n "$off_avg" -a -n "$p99" -a -n "$avg"
-	tap_result $([ -n "$p99" ] && [ -n "$off_p99" ] && [ $((p99 * 10)) -le $((off_p99 * 13)) ]; echo $?) \
-		"$what with LAGS on: p99 wakeup latency at most 1.3 x LAGS off (${p99:-?} vs ${off_p99:-?} us)"
+	tap_result $([ -n "$p99" ] && [ -n "$off_p99" ] && [ $((p99 * 10)) -le $((off_p99 * 15)) ]; echo $?) \
+		"$what with LAGS on: p99 wakeup latency at most 1.5 x LAGS off (${p99:-?} vs ${off_p99:-?} us)"
 	tap_result $([ -n "$avg" ] && [ -n "$off_avg" ] && [ $((avg * 10)) -le $((off_avg * 11)) ]; echo $?) \
 		"$what with LAGS on: mean wakeup latency at most 1.1 x LAGS off (${avg:-?} vs ${off_avg:-?} us)"
 done
