@@ -242,8 +242,15 @@ static void lags_cg_rescan(struct lags_cg_table *t)
 			continue;
 		if (cgroup_path(pos->cgroup, path, LAGS_PATH_LEN) < 0)
 			strscpy(path, "?", LAGS_PATH_LEN);
+		/*
+		 * rmdir marks the css dying before its tracepoint takes
+		 * lags_cg_lock: checked under the lock, a cgroup removed
+		 * during the walk is either skipped here or added before
+		 * lags_cg_rmdir() deletes it, never re-added after.
+		 */
 		spin_lock_irqsave(&lags_cg_lock, flags);
-		lags_cg_add_locked(t, id, path);
+		if (!css_is_dying(pos))
+			lags_cg_add_locked(t, id, path);
 		spin_unlock_irqrestore(&lags_cg_lock, flags);
 	}
 	rcu_read_unlock();
