@@ -11,13 +11,18 @@
 # take at most 5% of the CPU time plus the saved-up budget (two base
 # slices per level and CPU), with 50% slack; light preemptions must have
 # happened (light_preempt); and with the 200 light groups the drain must
-# still keep the running busy group at least half as often as without
-# them (drain_keep).  The budget itself is checked with 40 light groups
+# still keep the running busy group at least 0.65 times as often as
+# without them (drain_keep per second of the busy groups' CPU time:
+# beside 200 equal groups the busy ones get less CPU, as on stock, and
+# the drain can only keep a group that runs).  Measured: 0.93 with the
+# series, 0.77 with the budget at 100%, 0.55 with a kernel whose light
+# waiter stopped the drain whether or not it was owed service.  The budget itself is checked with 40 light groups
 # that each wake every 5 ms for 0.05 ms beside one busy group: their light
 # turns stay within 5% of the CPU time.  (Under TCG the 200 wakers take most of the CPU by
 # their weight alone, 200 of 202 equal groups; the busy groups' CPU with
 # LAGS on and off is reported, not checked.)  LAGS_SYBIL_LIGHT_PCT sets
-# another budget, to see the test fail without one (100).
+# another budget (under TCG the 200 wakers' light turns take about 2% of
+# the CPU, so even 100 did not fail the drain check here).
 
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/lags.sh"
@@ -81,7 +86,7 @@ phase() {
 }
 
 set -- $(phase 0 on)
-ka=$1
+ka=$1 busy_alone=$3
 set -- $(phase 1 on)
 kb=$1 lb=$2 busy_on=$3 light_ns=$4
 set -- $(phase 1 off)
@@ -110,7 +115,13 @@ set -- $(budget_phase)
 budget_ns=$1 budget_preempts=$2
 lags_dense off
 tap_diag "drain_keep in ${secs}s: $ka alone, $kb beside $nlight light groups; light_preempt $lb; busy groups' CPU beside them: LAGS on $busy_on us, off $busy_off us"
-tap_check "the drain still acts beside $nlight light groups (drain_keep $kb >= half of $ka)" [ $((kb * 2)) -ge "$ka" ]
+# Per second of the busy groups' CPU time: beside 200 groups of equal
+# weight the busy groups run less (stock shares), and a drain keep can
+# only happen while one of them runs.
+rate_alone=$((ka * 1000000 / (busy_alone / 1000 + 1)))
+rate_beside=$((kb * 1000000 / (busy_on / 1000 + 1)))
+tap_diag "drain_keep per busy CPU second x1000: $rate_alone alone, $rate_beside beside $nlight light groups (busy CPU alone $busy_alone us)"
+tap_check "the drain still acts beside $nlight light groups (drain_keep per busy CPU second $rate_beside >= 0.65 x $rate_alone, x1000)" [ $((rate_beside * 100)) -ge $((rate_alone * 65)) ]
 tap_check "the drain acts at all without them (drain_keep $ka > 0)" [ "$ka" -gt 0 ]
 tap_check "light wakers preempted (light_preempt $lb > 0)" [ "$lb" -gt 0 ]
 # Budget: 5% of the CPU time, plus 2 x 3 ms saved up per CPU at each of
