@@ -6,9 +6,15 @@
 # test_cpu.c: cpu.stat, cpu.weight sharing, nested weights, cpu.max) with
 # LAGS off and with all LAGS mechanisms on; test_cpu is built statically
 # by scripts/selftests-build.  One TAP line per subtest and state.  Its
-# checks are timing based, so a failing subtest is retried (up to three
+# checks are timing based, so a failing subtest is retried (up to five
 # runs of test_cpu per state); a subtest counts as passed if one run
-# passed it.  A subtest that fails in every run with LAGS off as well is
+# passed it.  test_cpucg_max and test_cpucg_max_nested fail when a hog
+# capped at 1 ms per 100 ms gets more than about 25.6 ms in 1 s; on the
+# lags-debug kernel under TCG the cap is enforced at tick granularity and
+# the hog got 16.9-32.3 ms with LAGS off and 17.7-26.8 ms with LAGS on
+# (six runs each in one boot, means 22.2 and 22.1 ms), so a single run
+# fails either way about one time in three; three runs failed with LAGS
+# on once in CI, five make that unlikely without hiding a real overrun.  A subtest that fails in every run with LAGS off as well is
 # a property of the machine (TCG), not of LAGS: it is reported as a skip
 # for both states.  Failing only with LAGS on is a failure.
 
@@ -33,7 +39,7 @@ run_state() {
 	: > $tmp/$1.pass
 	: > $tmp/$1.all
 	try=0
-	while [ $try -lt 3 ]; do
+	while [ $try -lt 5 ]; do
 		try=$((try + 1))
 		test_cpu > $tmp/$1.$try.out 2>&1
 		cp $tmp/$1.$try.out /results/lags-selftest-cpu/
