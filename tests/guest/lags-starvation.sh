@@ -82,13 +82,13 @@ echo "# guard on with a 10 s bound: $line"
 ( while [ -e $res/.rewrite ]; do echo 1 > $P/sched_lags; usleep 20000 || sleep 1; done ) &
 touch $res/.rewrite
 tick=$((hz_ms * 1000))
-# check_run DEPTH LINE: 0 when LINE (from run) keeps both waits within
+# check_run LINE: 0 when LINE (from run) keeps both waits within
 # the limit below or its vCPU stalls exceed the bound (nothing to check).
 check_run() {
-	w=$(field wait_max_us "$2")
-	h=$(field heavy_gap_max_us "$2")
-	r=$(field requests "$2")
-	s=$(field stall_us "$2")
+	w=$(field wait_max_us "$1")
+	h=$(field heavy_gap_max_us "$1")
+	r=$(field requests "$1")
+	s=$(field stall_us "$1")
 	s=${s:-0}
 	# Inside lags-adv: up to groups + heavy + one churned newcomer runnable;
 	# at the root: lags-adv and a few root tasks.  (At depth 4 the levels
@@ -108,11 +108,11 @@ for depth in 1 4; do
 	# by more than the stall cyclictest happened to sample (seen once on
 	# lags-debug: 181 ms against 159 ms allowed, 15 ms stall): a run over
 	# the limit is repeated once, and the second run is checked.
-	if ! check_run $depth "$line"; then
+	if ! check_run "$line"; then
 		echo "# depth $depth over the limit (${w}us, ${h}us > ${limit}us): one more run"
 		line=$(run 15 $depth)
 		echo "# guard on (mode 15), depth $depth, second run: $line"
-		check_run $depth "$line"
+		check_run "$line"
 	fi
 	tap_check "depth $depth: adversarial mix served requests ($r)" [ "${r:-0}" -gt 0 ]
 	if [ "$s" -gt $bound_us ]; then
