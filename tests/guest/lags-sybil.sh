@@ -9,7 +9,8 @@
 # (the dense preset).  Unpinned, the load balancer sometimes put each busy
 # group on a CPU of its own, where there is nothing to drain: the drain
 # keeps without light groups then ranged 3.5 to 71 per ms of busy CPU from
-# boot to boot, with the series before and after one change alike.  The
+# boot to boot, with the series before and after the resume fixes of
+# 2026-12-02 alike.  The
 # light-waker rule lets light wakers run as on stock, but only within the
 # level's budget
 # (kernel.sched_lags_light_pct, 5%): light turns (lags.ko's light_ns) may
@@ -63,6 +64,9 @@ stat() {
 		$1 == "total" { print (k ? $k : 0) }' $STATS
 }
 usage() { sed -n 's/^usage_usec //p' $ROOT/$1/cpu.stat; }
+# drain_actions: the drain's keeps of a running group plus its resumes of
+# one after an interruption, so far.
+drain_actions() { echo $(($(stat drain_keep) + $(stat drain_resume))); }
 
 
 mkdir -p $ROOT/b1 $ROOT/b2
@@ -83,8 +87,7 @@ busy() {
 # phase LIGHT MODE: busy groups (and the light ones when LIGHT=1) for
 # $secs s after a warm-up (3 s: 200 processes take a while to start under
 # TCG, and their start-up is not what is measured); prints
-# "drain_actions light_preempts busy_usec light_ns" (drain actions: keeps
-# of the running busy group plus resumes of it after an interruption).
+# "drain_actions light_preempts busy_usec light_ns".
 phase() {
 	lags_dense $2 $pct
 	busy $ROOT/b1 $((secs + 4))
@@ -97,12 +100,10 @@ phase() {
 		done
 	fi
 	sleep 3
-	k0=$(($(stat drain_keep) + $(stat drain_resume))) l0=$(stat light_preempt)
-	b0=$(($(usage b1) + $(usage b2)))
+	k0=$(drain_actions) l0=$(stat light_preempt) b0=$(($(usage b1) + $(usage b2)))
 	n0=$(stat light_ns)
 	sleep $secs
-	k1=$(($(stat drain_keep) + $(stat drain_resume))) l1=$(stat light_preempt)
-	b1=$(($(usage b1) + $(usage b2)))
+	k1=$(drain_actions) l1=$(stat light_preempt) b1=$(($(usage b1) + $(usage b2)))
 	n1=$(stat light_ns)
 	wait
 	echo "$((k1 - k0)) $((l1 - l0)) $((b1 - b0)) $((n1 - n0))"
