@@ -21,8 +21,11 @@ LAGS_BUILD ?= $(HOME)/.cache/lags
 export LAGS_BUILD KSRC
 
 VARIANTS := stock lags lags-debug
+# sched_ext variants (kconfig/scx.config): built only on request.
+SCX_VARIANTS := stock-scx lags-scx
 
-.PHONY: all help deps kernel kernels $(addprefix kernel-,$(VARIANTS)) \
+.PHONY: all help deps kernel kernels \
+	$(addprefix kernel-,$(VARIANTS) $(SCX_VARIANTS)) \
 	module bench initramfs check demo goals soak calibrate vm-shell clean \
 	distclean
 
@@ -31,6 +34,7 @@ all: kernels module bench
 help:
 	@sed -n '3,18p' Makefile | sed 's/^# \{0,1\}//'
 	@echo "Other targets: deps kernel kernels kernel-<variant> module bench"
+	@echo "  kernel-stock-scx kernel-lags-scx: with sched_ext (BTF, slower)"
 	@echo "  initramfs vm-shell clean distclean"
 	@echo "Run a command in a guest: scripts/vm-run --kernel lags -- CMD..."
 
@@ -39,7 +43,7 @@ deps:
 
 kernel: kernel-lags
 kernels: $(addprefix kernel-,$(VARIANTS))
-$(addprefix kernel-,$(VARIANTS)): kernel-%: deps
+$(addprefix kernel-,$(VARIANTS) $(SCX_VARIANTS)): kernel-%: deps
 	@scripts/kernel-build $*
 
 module: kernel-stock kernel-lags

@@ -11,7 +11,7 @@ LAGS_BUILD=${LAGS_BUILD:-${XDG_CACHE_HOME:-$HOME/.cache}/lags}
 # The kernel the series is based on; see patches/0000-cover-letter.patch.
 LAGS_KVER=6.12
 LAGS_KTARBALL=${LAGS_KTARBALL:-/usr/src/linux-source-$LAGS_KVER.tar.xz}
-LAGS_VARIANTS="stock lags lags-debug"
+LAGS_VARIANTS="stock lags lags-debug stock-scx lags-scx"
 
 lags_prog=$(basename "$0")
 
@@ -34,7 +34,7 @@ variant_check() {
 }
 variant_tree() {
 	case $1 in
-	stock) echo "$LAGS_BUILD/stock" ;;
+	stock|stock-scx) echo "$LAGS_BUILD/stock" ;;
 	*) echo "$LAGS_BUILD/lags" ;;
 	esac
 }
@@ -42,15 +42,17 @@ variant_src() { echo "$(variant_tree "$1")/src"; }
 variant_obj() {
 	case $1 in
 	lags-debug) echo "$(variant_tree "$1")/obj-debug" ;;
+	*-scx) echo "$(variant_tree "$1")/obj-scx" ;;
 	*) echo "$(variant_tree "$1")/obj" ;;
 	esac
 }
-variant_patched() { [ "$1" != stock ]; }
+variant_patched() { [ "$(variant_tree "$1")" != "$LAGS_BUILD/stock" ]; }
 
 # Config fragments merged for a variant, in order.
 variant_fragments() {
 	echo "$LAGS_TOP/kconfig/lags.config"
 	[ "$1" = lags-debug ] && echo "$LAGS_TOP/kconfig/debug.config"
+	case $1 in *-scx) echo "$LAGS_TOP/kconfig/scx.config" ;; esac
 	return 0
 }
 
