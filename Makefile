@@ -26,7 +26,7 @@ SCX_VARIANTS := stock-scx lags-scx
 
 .PHONY: all help deps kernel kernels \
 	$(addprefix kernel-,$(VARIANTS) $(SCX_VARIANTS)) \
-	module bench initramfs check demo goals soak calibrate vm-shell clean \
+	module bench scx initramfs check demo goals soak calibrate vm-shell clean \
 	distclean
 
 all: kernels module bench
@@ -35,6 +35,7 @@ help:
 	@sed -n '3,18p' Makefile | sed 's/^# \{0,1\}//'
 	@echo "Other targets: deps kernel kernels kernel-<variant> module bench"
 	@echo "  kernel-stock-scx kernel-lags-scx: with sched_ext (BTF, slower)"
+	@echo "  scx: kernel-lags-scx and the schedulers scx_flatcg, scx_simple"
 	@echo "  initramfs vm-shell clean distclean"
 	@echo "Run a command in a guest: scripts/vm-run --kernel lags -- CMD..."
 
@@ -48,6 +49,9 @@ $(addprefix kernel-,$(VARIANTS) $(SCX_VARIANTS)): kernel-%: deps
 
 module: kernel-stock kernel-lags
 	@for v in stock lags; do scripts/module-build $$v; done
+
+scx: kernel-lags-scx
+	@scripts/scx-build lags-scx
 
 bench: deps
 	@$(MAKE) -s -C bench O=$(LAGS_BUILD)/bench

@@ -20,6 +20,11 @@
 #   slice100ms    debugfs sched/base_slice_ns = 100 ms, LAGS off
 #   norun2parity  sched/features NO_RUN_TO_PARITY, LAGS off
 #   onegroup      every function in one cgroup, LAGS off
+#   flatcg        the sched_ext scheduler scx_flatcg, LAGS off (a kernel
+#                 with sched_ext, make kernel-lags-scx, and scx_flatcg on
+#                 PATH, scripts/scx-build); checked to be the active
+#                 scheduler before the run, unloaded after it; only on
+#                 request (--configs)
 #   stock-again   stock once more: the A/A noise floor (--aa)
 # --regress also runs lags-regress --quick in every configuration and
 # repetition (its metrics join the same table).

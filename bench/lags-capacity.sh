@@ -13,7 +13,8 @@
 #                      [-- FAAS-NODE-BENCH-OPTIONS...]
 #
 # Defaults: configurations stock lags slice3ms onegroup (those this
-# kernel has), load bracket 0.1..1.2, 6 bisection steps (resolution
+# kernel has; flatcg, the sched_ext peer, on request: see lags-ab
+# --help), load bracket 0.1..1.2, 6 bisection steps (resolution
 # (hi-lo)/64), 10 s per run, seed 1 for every run.  --quick: 4 steps of
 # 3 s.  The bracket is first moved until stock lands inside it (hi
 # raised x1.5 while stock still holds its SLO there, up to 4 times; lo

@@ -22,7 +22,17 @@
 # group kept for the whole session keeps the key steady.
 #
 # Configurations: stock stock-again lags lags-mN slice3ms slice100ms
-# norun2parity onegroup (see lags-ab --help).
+# norun2parity onegroup flatcg (see lags-ab --help).
+#
+# flatcg loads the sched_ext scheduler scx_flatcg (scripts/scx-build
+# builds it from the kernel's own tools/sched_ext; a kernel with
+# CONFIG_SCHED_CLASS_EXT, make kernel-lags-scx) for the run, LAGS off,
+# and checks that it took over: /sys/kernel/sched_ext/state "enabled"
+# and root/ops "flatcg" within 10 s.  knobs_restore unloads it (SIGINT)
+# and waits for the state "disabled", when every task is back in the
+# fair class.  knobs_apply runs inside command substitutions, so the
+# scheduler's pid goes to a file and its output to a log, never to the
+# substitution's pipe.
 #
 # How LAGS is switched (KNOBS_SWITCH): "mode" (the default when
 # kernel.sched_lags_mode exists) turns the sched_lags static key on once
@@ -71,6 +81,9 @@ knobs_init() {
 	   mkdir "$knobs_cg2/lags-anchor.$$" 2>/dev/null; then
 		knobs_anchor=$knobs_cg2/lags-anchor.$$
 	fi
+	knobs_scx_pidfile=${TMPDIR:-/tmp}/lags-knobs-scx.$$.pid
+	knobs_scx_log=${TMPDIR:-/tmp}/lags-knobs-scx.$$.log
+	knobs_probing=''
 	case " $knobs_features " in
 	*" NO_RUN_TO_PARITY "*) knobs_orig_r2p=NO_RUN_TO_PARITY ;;
 	*" RUN_TO_PARITY "*) knobs_orig_r2p=RUN_TO_PARITY ;;
@@ -78,6 +91,7 @@ knobs_init() {
 }
 
 knobs_restore() {
+	knobs_scx_stop
 	if [ -n "$knobs_session_lags" ]; then
 		echo 0 >"$knobs_mode_ctl" 2>/dev/null
 	else
@@ -136,22 +150,85 @@ knobs_apply() {
 		[ -n "$knobs_orig_r2p" ] || return 1
 		knobs_lags 0; echo NO_RUN_TO_PARITY >"$knobs_features_ctl" ;;
 	onegroup) knobs_lags 0; echo "--groups single" ;;
+	flatcg) knobs_lags 0; knobs_scx_start flatcg ;;
 	*) return 2 ;;
 	esac
+}
+
+knobs_scx_sys=/sys/kernel/sched_ext
+
+# knobs_scx_state: sched_ext's state (enabled, disabled, enabling,
+# disabling), or "none" without sched_ext.
+knobs_scx_state() { cat "$knobs_scx_sys/state" 2>/dev/null || echo none; }
+
+# knobs_scx_wait STATE [OPS]: wait up to 10 s for STATE (and the name of
+# the loaded scheduler, root/ops); status 1 if it did not come.
+knobs_scx_wait() {
+	knobs_i=0
+	while [ $knobs_i -lt 100 ]; do
+		if [ "$(knobs_scx_state)" = "$1" ] &&
+		   { [ -z "${2:-}" ] || [ "$(cat "$knobs_scx_sys/root/ops" 2>/dev/null)" = "$2" ]; }; then
+			return 0
+		fi
+		sleep 0.1
+		knobs_i=$((knobs_i + 1))
+	done
+	return 1
+}
+
+# knobs_scx_start NAME: load scx_NAME and wait until it is the active
+# scheduler.  Status 1 when the kernel has no sched_ext or scx_NAME is
+# not on PATH (only this is checked while knobs_runnable probes), 3
+# when it is not the active scheduler within 10 s (it is stopped again).
+knobs_scx_start() {
+	command -v "scx_$1" >/dev/null 2>&1 && [ -r "$knobs_scx_sys/state" ] || return 1
+	[ -n "$knobs_probing" ] && return 0
+	if [ "$(knobs_scx_state)" != disabled ]; then
+		printf '[knobs] sched_ext is %s, not disabled: another BPF scheduler is loaded\n' \
+			"$(knobs_scx_state)" >&2
+		return 3
+	fi
+	"scx_$1" -i 3600 </dev/null >"$knobs_scx_log" 2>&1 &
+	echo $! >"$knobs_scx_pidfile"
+	knobs_scx_wait enabled "$1" && return 0
+	printf '[knobs] scx_%s did not take over within 10 s (sched_ext %s); its output:\n' \
+		"$1" "$(knobs_scx_state)" >&2
+	tail -n 20 "$knobs_scx_log" >&2
+	knobs_scx_stop
+	return 3
+}
+
+# knobs_scx_stop: unload the scheduler knobs_scx_start loaded, if any, and
+# wait until sched_ext is disabled and the process has exited.
+knobs_scx_stop() {
+	[ -f "${knobs_scx_pidfile:-}" ] || return 0
+	knobs_pid=$(cat "$knobs_scx_pidfile")
+	rm -f "$knobs_scx_pidfile"
+	kill -INT "$knobs_pid" 2>/dev/null
+	knobs_scx_wait disabled ||
+		printf '[knobs] sched_ext still %s 10 s after stopping pid %s\n' \
+			"$(knobs_scx_state)" "$knobs_pid" >&2
+	knobs_i=0
+	while kill -0 "$knobs_pid" 2>/dev/null && [ $knobs_i -lt 100 ]; do
+		sleep 0.1
+		knobs_i=$((knobs_i + 1))
+	done
 }
 
 # knobs_runnable "A B ...": the configurations this kernel can run; notes
 # the others on stderr.
 knobs_runnable() {
 	knobs_ok=''
+	knobs_probing=1
 	for knobs_c in $1; do
 		knobs_apply "$knobs_c" >/dev/null 2>&1
 		case $? in
 		0) knobs_ok="$knobs_ok $knobs_c" ;;
 		1) printf '[knobs] skipping %s: this kernel has no knob for it\n' "$knobs_c" >&2 ;;
-		*) printf '[knobs] unknown configuration %s\n' "$knobs_c" >&2; return 2 ;;
+		*) printf '[knobs] unknown configuration %s\n' "$knobs_c" >&2; knobs_probing=''; return 2 ;;
 		esac
 	done
+	knobs_probing=''
 	knobs_restore
 	echo "$knobs_ok"
 }

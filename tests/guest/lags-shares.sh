@@ -31,6 +31,11 @@
 # (weights-smp and the split three times each) and compares the mean of
 # the on-runs with the mean of the off-runs.
 # The last runs measured are in /results/lags-shares/.
+#
+# LAGS_SHARES_ON=flatcg compares the sched_ext peer scx_flatcg with LAGS
+# off instead (the flatcg configuration of bench/lags-knobs.sh, on a
+# kernel with sched_ext: scripts/bench-goals flatcg); "LAGS on" in the
+# results then means flatcg.
 
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/lags.sh"
@@ -81,13 +86,37 @@ within() {
 	awk -v a="$1" -v b="$2" -v p="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(b > 0 && d * 100 <= p * b) }'
 }
 
+# shares_mode on|off: LAGS (or, with LAGS_SHARES_ON=flatcg, scx_flatcg)
+# on or off.
+on_what=${LAGS_SHARES_ON:-lags}
+case $on_what in
+lags) ;;
+flatcg)
+	prog=lags-shares
+	say() { printf '# %s\n' "$*"; }
+	. /lags/bin/lags-knobs
+	knobs_init
+	tap_diag "LAGS on means scx_flatcg loaded (sched_ext) in this run"
+	;;
+*) tap_skip_all "LAGS_SHARES_ON must be lags or flatcg, not '$on_what'" ;;
+esac
+shares_mode() {
+	if [ "$on_what" = lags ]; then
+		lags_dense "$1"
+		return
+	fi
+	knobs_restore
+	[ "$1" = on ] || return 0
+	knobs_apply flatcg >/dev/null || tap_diag "scx_flatcg did not load: this run is stock"
+}
+
 # run_case NAME SETUP-FN METRIC-FN: off, on, off, on; prints "off on" as
 # the means of the metric (an integer) over the two runs of each.
 run_case() {
 	offs=0 ons=0
 	for r in $(seq ${reps:-2}); do
 		for m in off on; do
-			lags_dense $m
+			shares_mode $m
 			$2
 			$3 > $res/$1-$m-$r.metric
 			wait
@@ -96,7 +125,7 @@ run_case() {
 			if [ $m = off ]; then offs=$((offs + v)); else ons=$((ons + v)); fi
 		done
 	done
-	lags_dense off
+	shares_mode off
 	echo "$((offs / ${reps:-2})) $((ons / ${reps:-2}))"
 }
 
