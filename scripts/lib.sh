@@ -52,7 +52,9 @@ variant_patched() { [ "$(variant_tree "$1")" != "$LAGS_BUILD/stock" ]; }
 variant_fragments() {
 	echo "$LAGS_TOP/kconfig/lags.config"
 	[ "$1" = lags-debug ] && echo "$LAGS_TOP/kconfig/debug.config"
-	case $1 in *-scx) echo "$LAGS_TOP/kconfig/scx.config" ;; esac
+	# lags-debug carries sched_ext too, so that make check can load
+	# scx_flatcg (tests/guest/scx-flatcg.sh) without a fourth kernel.
+	case $1 in *-scx|lags-debug) echo "$LAGS_TOP/kconfig/scx.config" ;; esac
 	return 0
 }
 

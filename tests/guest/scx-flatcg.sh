@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# lags-kernels: lags-scx stock-scx
+# lags-kernels: lags-debug lags-scx stock-scx
 #
 # The sched_ext peer loads and unloads cleanly under the dense load: with
 # 16 function cgroups per CPU (lags-wakeload, 2 ms requests at offered
