@@ -161,20 +161,30 @@ knobs_scx_sys=/sys/kernel/sched_ext
 # disabling), or "none" without sched_ext.
 knobs_scx_state() { cat "$knobs_scx_sys/state" 2>/dev/null || echo none; }
 
-# knobs_scx_wait STATE [OPS]: wait up to 10 s for STATE (and the name of
-# the loaded scheduler, root/ops); status 1 if it did not come.
-knobs_scx_wait() {
+# knobs_until CMD...: run CMD every 0.1 s until it succeeds, for up to
+# 10 s; status 1 if it never did.
+knobs_until() {
 	knobs_i=0
 	while [ $knobs_i -lt 100 ]; do
-		if [ "$(knobs_scx_state)" = "$1" ] &&
-		   { [ -z "${2:-}" ] || [ "$(cat "$knobs_scx_sys/root/ops" 2>/dev/null)" = "$2" ]; }; then
-			return 0
-		fi
+		"$@" && return 0
 		sleep 0.1
 		knobs_i=$((knobs_i + 1))
 	done
 	return 1
 }
+
+# knobs_scx_is STATE [OPS]: is sched_ext in STATE (and the loaded
+# scheduler, root/ops, OPS)?
+knobs_scx_is() {
+	[ "$(knobs_scx_state)" = "$1" ] &&
+		{ [ -z "${2:-}" ] || [ "$(cat "$knobs_scx_sys/root/ops" 2>/dev/null)" = "$2" ]; }
+}
+
+# knobs_scx_wait STATE [OPS]: wait up to 10 s for knobs_scx_is STATE [OPS].
+knobs_scx_wait() { knobs_until knobs_scx_is "$@"; }
+
+# knobs_gone PID: has process PID exited?
+knobs_gone() { ! kill -0 "$1" 2>/dev/null; }
 
 # knobs_scx_start NAME: load scx_NAME and wait until it is the active
 # scheduler.  Status 1 when the kernel has no sched_ext or scx_NAME is
@@ -208,11 +218,7 @@ knobs_scx_stop() {
 	knobs_scx_wait disabled ||
 		printf '[knobs] sched_ext still %s 10 s after stopping pid %s\n' \
 			"$(knobs_scx_state)" "$knobs_pid" >&2
-	knobs_i=0
-	while kill -0 "$knobs_pid" 2>/dev/null && [ $knobs_i -lt 100 ]; do
-		sleep 0.1
-		knobs_i=$((knobs_i + 1))
-	done
+	knobs_until knobs_gone "$knobs_pid"
 }
 
 # knobs_runnable "A B ...": the configurations this kernel can run; notes
