@@ -92,9 +92,7 @@ on_what=${LAGS_SHARES_ON:-lags}
 case $on_what in
 lags) ;;
 flatcg)
-	prog=lags-shares
-	say() { printf '# %s\n' "$*"; }
-	. /lags/bin/lags-knobs
+	lags_knobs_load lags-shares
 	knobs_init
 	tap_diag "LAGS on means scx_flatcg loaded (sched_ext) in this run"
 	;;

@@ -27,9 +27,7 @@ SCX=/sys/kernel/sched_ext
 [ -r $SCX/state ] || tap_skip_all "this kernel has no sched_ext (CONFIG_SCHED_CLASS_EXT)"
 command -v scx_flatcg >/dev/null 2>&1 || tap_skip_all "scx_flatcg not built (scripts/scx-build)"
 
-prog=scx-flatcg
-say() { printf '# %s\n' "$*"; }
-. /lags/bin/lags-knobs
+lags_knobs_load scx-flatcg
 
 CG=/sys/fs/cgroup
 lags_cpu_cgroup

@@ -7,6 +7,7 @@
 #                               3 ms drain budget, 50 ms guard, LIGHT_PCT
 #                               (default 5) percent for light wakers, key on
 #   lags_dense off              key off (stock)
+#   lags_knobs_load PROG        lags-ab's configurations (lags-knobs.sh)
 #
 # On a kernel without kernel.sched_lags_light_pct (v1 of the series) that
 # write is skipped silently, so a test can run against the older series.
@@ -22,6 +23,15 @@ lags_dense() {
 	else
 		echo 0 > $_lags_p/sched_lags
 	fi
+}
+
+# lags_knobs_load PROG: the configurations of lags-ab (bench/lags-knobs.sh,
+# in the guest as /lags/bin/lags-knobs: knobs_init, knobs_apply CONFIG,
+# knobs_restore ...), their messages printed as TAP diagnostics.
+lags_knobs_load() {
+	prog=$1
+	say() { printf '# %s\n' "$*"; }
+	. /lags/bin/lags-knobs
 }
 
 # lags_cpu_cgroup [DIR]: cgroup2 mounted on /sys/fs/cgroup, the cpu
