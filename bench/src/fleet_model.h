@@ -14,8 +14,9 @@
  * requests/s, the load is spread evenly, so a minute with demand d
  * needs nodes(d) = ceil(d / usable) nodes.  A quotient within
  * FLEET_ROUNDING_TOLERANCE (relative) above a whole number counts as
- * that number, so that 270 requests/s on nodes of 100 with 10% headroom
- * need 3 nodes and not 4 after the rounding error of 100 x 0.9.
+ * that number, so that 198 requests/s on nodes of 100 with 34% headroom
+ * (usable 66) need 3 nodes and not 4 after the rounding error of
+ * 100 x (1 - 0.34), 65.99999999999999.
  */
 #ifndef FAAS_FLEET_MODEL_H
 #define FAAS_FLEET_MODEL_H

@@ -56,6 +56,7 @@ int main(int argc, char **argv)
 	test_switch_cost();
 	test_function_stream();
 	test_handover();
+	test_fleet_model();
 	test_options(argv[1]);
 	test_ab_stats(argv[1]);
 	test_cost_model(argv[1]);
