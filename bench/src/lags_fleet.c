@@ -159,7 +159,8 @@ static int selected(const char *list, const char *name)
 	if (!list)
 		return 1;
 	for (const char *p = list; (p = strstr(p, name)); p += n)
-		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+		if ((p == list || p[-1] == ' ' || p[-1] == '\t') &&
+		    (p[n] == ' ' || p[n] == '\t' || p[n] == '\0'))
 			return 1;
 	return 0;
 }
@@ -179,6 +180,23 @@ static int build_rows(const struct fleet_args *a, const struct fleet_capacity *s
 			fprintf(stderr, " %s", set->configs[i].name);
 		fputc('\n', stderr);
 		return -1;
+	}
+	if (a->configs) {
+		char *list = strdup(a->configs), *save = NULL;
+
+		if (!list) {
+			fprintf(stderr, "lags-fleet: out of memory\n");
+			return -1;
+		}
+		for (char *w = strtok_r(list, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+			if (!fleet_capacity_find(set, w)) {
+				fprintf(stderr, "lags-fleet: --configs: no configuration '%s' in %s\n",
+					w, a->capacity);
+				free(list);
+				return -1;
+			}
+		}
+		free(list);
 	}
 	if (a->baseline_per_s > 0 && base->bound != FLEET_BOUND_EXACT) {
 		fprintf(stderr, "lags-fleet: --baseline-per-s needs an exact capacity of '%s', the file has %s\n",
@@ -216,8 +234,8 @@ static int build_rows(const struct fleet_args *a, const struct fleet_capacity *s
 		r->planned = 1;
 	}
 	if (*n == 0) {
-		fprintf(stderr, "lags-fleet: none of --configs '%s' is in %s\n",
-			a->configs, a->capacity);
+		fprintf(stderr, "lags-fleet: --configs '%s' names no configuration\n",
+			a->configs);
 		return -1;
 	}
 	return 0;

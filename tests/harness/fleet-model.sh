@@ -112,6 +112,9 @@ bad 1 "malformed JSON: exit 1, line and column named" "broken.json:2:21: expecte
 bad 1 "an unknown baseline: exit 1, the configurations listed" \
 	"no configuration 'base' (--baseline); it has: stock lags slice3ms onegroup" \
 	--capacity "$tmp/cap.json" --load "$tmp/curve.csv" --baseline base
+bad 1 "an unknown configuration in --configs: exit 1, named" \
+	"--configs: no configuration 'lag' in" \
+	--capacity "$tmp/cap.json" --load "$tmp/curve.csv" --configs "stock lag"
 bad 2 "headroom 1: exit 2" "--headroom must be in [0, 1)" \
 	--capacity "$tmp/cap.json" --load "$tmp/curve.csv" --headroom 1
 bad 2 "no --load: exit 2" "--capacity and --load are required" --capacity "$tmp/cap.json"
