@@ -14,7 +14,7 @@ awk 'BEGIN {
 	print "#   demand(m) = 30000 * (1 + 0.5 cos(2 pi (h - 19.5) / 24)"
 	print "#                         + 0.15 exp(-((h - 12.5) / 1.2)^2)"
 	print "#                         + 0.04 sin(2 pi m / 37) sin(2 pi m / 11)),  h = m / 60"
-	print "# An evening peak near 19:30 (46176 at minute 1174), a trough near 07:30"
+	print "# An evening peak at 19:34 (46176 at minute 1174), a trough at 07:12"
 	print "# (13986 at minute 432), a lunch bump at 12:30 and a ripple of a few minutes."
 	print "minute,demand_per_s"
 	for (m = 0; m < 1440; m++) {
