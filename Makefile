@@ -13,6 +13,10 @@
 #                    the cost of resuming after other cgroups ran into
 #                    $(LAGS_BUILD)/calibration.tsv (about a minute;
 #                    CALIBRATE_ARGS="..." passes lags-calibrate options)
+#   make fleet       the cluster-size model (Documentation/fleet.rst) on
+#                    the sample day and capacities of bench/fleet/, or
+#                    FLEET_CAPACITY=DIR|FILE FLEET_LOAD=CSV FLEET_ARGS="..."
+#                    (table, fleet.tsv, fleet.png in $(LAGS_BUILD)/fleet)
 #
 # Build outputs go to $(LAGS_BUILD) (default ~/.cache/lags), never into
 # this tree.  KSRC=/path/to/linux-6.12 uses your own kernel tree.
@@ -26,13 +30,13 @@ SCX_VARIANTS := stock-scx lags-scx
 
 .PHONY: all help deps kernel kernels \
 	$(addprefix kernel-,$(VARIANTS) $(SCX_VARIANTS)) \
-	module bench scx initramfs check demo goals soak calibrate vm-shell clean \
+	module bench scx initramfs check demo goals soak calibrate fleet vm-shell clean \
 	distclean
 
 all: kernels module bench
 
 help:
-	@sed -n '3,18p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,22p' Makefile | sed 's/^# \{0,1\}//'
 	@echo "Other targets: deps kernel kernels kernel-<variant> module bench"
 	@echo "  kernel-stock-scx kernel-lags-scx: with sched_ext (BTF, slower)"
 	@echo "  scx: kernel-lags-scx and the schedulers scx_flatcg, scx_simple"
@@ -79,6 +83,18 @@ calibrate:
 	@$(LAGS_BUILD)/bench/bin/lags-calibrate $(CALIBRATE_ARGS) \
 		--out $(LAGS_BUILD)/calibration.tsv
 	@echo "calibration written to $(LAGS_BUILD)/calibration.tsv"
+
+# Only lags-fleet is built: the model needs no kernel and no guest.
+FLEET_CAPACITY ?= bench/fleet/sample-capacity.json
+FLEET_LOAD ?= bench/fleet/sample-day.csv
+FLEET_ARGS ?= --headroom 0.1 --configs "stock lags slice3ms norun2parity"
+fleet:
+	@$(MAKE) -s -C bench O=$(LAGS_BUILD)/bench $(LAGS_BUILD)/bench/bin/lags-fleet
+	@mkdir -p $(LAGS_BUILD)/fleet
+	@$(LAGS_BUILD)/bench/bin/lags-fleet --capacity $(FLEET_CAPACITY) \
+		--load $(FLEET_LOAD) $(FLEET_ARGS) --tsv $(LAGS_BUILD)/fleet/fleet.tsv \
+		$(if $(shell command -v gnuplot),--plot $(LAGS_BUILD)/fleet/fleet.png)
+	@echo "written: $(LAGS_BUILD)/fleet/fleet.tsv$(if $(shell command -v gnuplot), and fleet.png)"
 
 # An interactive shell in the guest is not possible without a terminal on
 # the serial line; run single commands with scripts/vm-run instead.

@@ -24,7 +24,9 @@
 # switch-cost model (faas-node-bench --cost-model FILE, named
 # CONFIG+model, compared with stock+model).
 # Output: DIR/points.txt ("CONFIG LOAD P99_NS OK"), DIR/capacity.txt,
-# DIR/capacity-table.txt, DIR/bracket.txt.
+# DIR/capacity-table.txt, DIR/bracket.txt, and DIR/capacity.json: the
+# capacity per configuration in requests/s per node (the offered rate
+# of the highest load that held), which lags-fleet reads.
 set -u
 
 prog=lags-capacity
@@ -139,6 +141,38 @@ for c in $all; do
 	done
 	echo "$c $low exact" >>"$out/capacity.txt"
 done
+
+# json_number FILE KEY: the first number after "KEY": in a
+# faas-node-bench JSON (one key per line); empty when absent.
+json_number() {
+	[ -r "$1" ] && awk -v k="\"$2\":" '$1 == k { gsub(/,/, "", $2); print $2; exit }' "$1"
+}
+# json_text S: S as a JSON string body (backslashes and quotes escaped).
+json_text() { printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g'; }
+
+# capacity.json: one object per line of capacity.txt.  capacity_per_s
+# is the offered rate (requests/s) of the run at the capacity load; null
+# when the configuration missed even at the bottom of the bracket.
+{
+	printf '{\n  "tool": "lags-capacity",\n  "format": 1,\n'
+	printf '  "kernel": "%s",\n  "cpus": %s,\n' "$(json_text "$(uname -r)")" "$(nproc)"
+	printf '  "bracket": [%s, %s],\n  "model": "%s",\n  "configs": [' "$lo" "$hi" "$(json_text "$model")"
+	sep=''
+	while read -r c load bound; do
+		j=$out/$c-$load.json
+		rate=$(json_number "$j" offered_rate_per_s)
+		slo_ns=$(json_number "$j" slo_ns)
+		p99=$(awk -v c="$c" -v l="$load" '$1 == c && $2 == l { v = $3 } END { print v }' "$out/points.txt")
+		cpus=$(json_number "$j" cpus)
+		service=$(json_number "$j" service_us)
+		[ "$bound" = below ] && rate=null
+		printf '%s\n    {"config": "%s", "bound": "%s", "load": %s, "capacity_per_s": %s, "slo_ns": %s, "p99_ns": %s, "cpus": %s, "service_us": %s}' \
+			"$sep" "$(json_text "$c")" "$bound" "$load" "${rate:-null}" "${slo_ns:-null}" \
+			"${p99:-null}" "${cpus:-null}" "${service:-null}"
+		sep=,
+	done <"$out/capacity.txt"
+	printf '\n  ]\n}\n'
+} >"$out/capacity.json"
 
 echo "lags-capacity: $(uname -r), $(nproc) CPUs; highest load with p99 within the SLO; bracket $lo..$hi${model:+; model: $model}"
 awk '$1 == "stock" && $3 == "exact" { base = $2 }

@@ -13,6 +13,7 @@ void test_switch_cost(void);
 void test_function_stream(void);
 void test_handover(void);
 void test_metrics(void);
+void test_fleet_model(void);
 /* bench_binary: the built faas-node-bench, run as a child. */
 void test_options(const char *bench_binary);
 void test_cleanup(const char *bench_binary);

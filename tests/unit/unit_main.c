@@ -57,6 +57,7 @@ int main(int argc, char **argv)
 	test_function_stream();
 	test_handover();
 	test_metrics();
+	test_fleet_model();
 	test_options(argv[1]);
 	test_ab_stats(argv[1]);
 	test_cost_model(argv[1]);
