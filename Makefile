@@ -17,6 +17,8 @@
 #                    the sample day and capacities of bench/fleet/, or
 #                    FLEET_CAPACITY=DIR|FILE FLEET_LOAD=CSV FLEET_ARGS="..."
 #                    (table, fleet.tsv, fleet.png in $(LAGS_BUILD)/fleet)
+#   make deb         the Debian packages lags-dkms and lags-tools, checked
+#                    by lintian, into $(LAGS_BUILD)/deb (scripts/deb-build)
 #
 # Build outputs go to $(LAGS_BUILD) (default ~/.cache/lags), never into
 # this tree.  KSRC=/path/to/linux-6.12 uses your own kernel tree.
@@ -30,13 +32,13 @@ SCX_VARIANTS := stock-scx lags-scx
 
 .PHONY: all help deps kernel kernels \
 	$(addprefix kernel-,$(VARIANTS) $(SCX_VARIANTS)) \
-	module bench scx initramfs check demo goals soak calibrate fleet vm-shell clean \
+	module bench scx initramfs check demo goals soak calibrate fleet deb vm-shell clean \
 	distclean
 
 all: kernels module bench
 
 help:
-	@sed -n '3,22p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,24p' Makefile | sed 's/^# \{0,1\}//'
 	@echo "Other targets: deps kernel kernels kernel-<variant> module bench"
 	@echo "  kernel-stock-scx kernel-lags-scx: with sched_ext (BTF, slower)"
 	@echo "  scx: kernel-lags-scx and the schedulers scx_flatcg, scx_simple"
@@ -96,13 +98,16 @@ fleet:
 		$(if $(shell command -v gnuplot),--plot $(LAGS_BUILD)/fleet/fleet.png)
 	@echo "written: $(LAGS_BUILD)/fleet/fleet.tsv$(if $(shell command -v gnuplot), and fleet.png)"
 
+deb:
+	@scripts/deb-build
+
 # An interactive shell in the guest is not possible without a terminal on
 # the serial line; run single commands with scripts/vm-run instead.
 vm-shell:
 	@echo "use: scripts/vm-run --kernel lags -- sh -c 'COMMANDS'"
 
 clean:
-	rm -rf $(LAGS_BUILD)/runs $(LAGS_BUILD)/check $(LAGS_BUILD)/bench \
+	rm -rf $(LAGS_BUILD)/runs $(LAGS_BUILD)/check $(LAGS_BUILD)/bench $(LAGS_BUILD)/deb \
 		$(LAGS_BUILD)/module $(LAGS_BUILD)/unit
 
 distclean:
