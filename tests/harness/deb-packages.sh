@@ -15,6 +15,10 @@
 #   LAGS_DEB_MIRROR    default http://deb.debian.org/debian
 #   LAGS_DEB_SECURITY  default http://deb.debian.org/debian-security
 #                      (linux-headers-6.12-amd64 is in bookworm-security)
+#
+# It measures nothing, so make check runs it beside the correctness
+# guest suites, on the second core:
+# lags-background: yes
 set -u
 . "$(dirname "$0")/../../scripts/lib.sh"
 . "$LAGS_TOP/tests/lib/tap.sh"
