@@ -15,7 +15,7 @@
 #                         (default 30, at least 20 cycles; make
 #                         distro-module passes 100, the stock suite's)
 #
-# Needs the network the first time (apt-get download, about 230 MB);
+# Needs the network the first time (apt-get download, about 200 MB);
 # skipped when dkms is not installed.
 #
 # lags-background: yes
