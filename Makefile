@@ -12,7 +12,7 @@
 #   make distro-module  lags.ko on Debian's own 6.12 and 6.1 kernels: DKMS
 #                    build against their headers packages, boot each
 #                    under QEMU, run the module tests (TAP into
-#                    $(LAGS_BUILD)/distro-module/; 6 min cold)
+#                    $(LAGS_BUILD)/distro-module/; 5 min warm, 6 cold)
 #   make calibrate   measure, on this machine's own kernel and CPU (root),
 #                    the cost of resuming after other cgroups ran into
 #                    $(LAGS_BUILD)/calibration.tsv (about a minute;
