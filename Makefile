@@ -9,6 +9,10 @@
 #                    (about an hour; Documentation/results.rst)
 #   make soak        the 10-minute long-run lag test on the lags kernel
 #                    (make check runs it for 3 minutes)
+#   make distro-module  lags.ko on Debian's own 6.12 and 6.1 kernels: DKMS
+#                    build against their headers packages, boot each
+#                    under QEMU, run the module tests (TAP into
+#                    $(LAGS_BUILD)/distro-module/; 5 min warm, 6 cold)
 #   make calibrate   measure, on this machine's own kernel and CPU (root),
 #                    the cost of resuming after other cgroups ran into
 #                    $(LAGS_BUILD)/calibration.tsv (about a minute;
@@ -33,12 +37,13 @@ SCX_VARIANTS := stock-scx lags-scx
 .PHONY: all help deps kernel kernels \
 	$(addprefix kernel-,$(VARIANTS) $(SCX_VARIANTS)) \
 	module bench scx initramfs check demo goals soak calibrate fleet deb vm-shell clean \
+	distro-module \
 	distclean
 
 all: kernels module bench
 
 help:
-	@sed -n '3,24p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,28p' Makefile | sed 's/^# \{0,1\}//'
 	@echo "Other targets: deps kernel kernels kernel-<variant> module bench"
 	@echo "  kernel-stock-scx kernel-lags-scx: with sched_ext (BTF, slower)"
 	@echo "  scx: kernel-lags-scx and the schedulers scx_flatcg, scx_simple"
@@ -78,6 +83,15 @@ soak: kernel-lags bench
 	@scripts/selftests-build
 	@scripts/vm-run --kernel lags --single-thread --smp 2 --mem 2G --timeout 1800 \
 		-- env LAGS_LONGRUN_SECS=600 /lags/tests/guest/run lags-longrun
+
+# The harness test of make check, with the stock suite's 100 s of
+# load/unload stress per kernel instead of 30.
+distro-module:
+	@scripts/deps debian
+	@mkdir -p $(LAGS_BUILD)/distro-module
+	@LAGS_DEBIAN_STRESS_SECS=100 tests/harness/debian-kernels.sh | \
+		tee $(LAGS_BUILD)/distro-module/debian-kernels.tap
+	@tests/summary $(LAGS_BUILD)/distro-module/debian-kernels.tap
 
 # Only the calibration tool is built: it needs no kernel and no guest.
 calibrate:

@@ -84,7 +84,7 @@ notrace void lags_cg_switch_slow(struct lags_cur *cur,
 				 u64 wait_ns)
 {
 	struct lags_cg_table *t = READ_ONCE(lags_cgt);
-	struct lags_cg_node *node = NULL;
+	const struct lags_cg_node *node = NULL;
 	unsigned int ip = 0, in;
 	struct lags_cg_ctr *c;
 	u64 id = 0;
@@ -321,7 +321,9 @@ static struct lags_cg_table *lags_cg_alloc(unsigned int slots)
 	for (i = 0; i < (1U << t->hbits); i++)
 		INIT_HLIST_HEAD(&t->heads[i]);
 	for_each_possible_cpu(cpu) {
-		t->ctr[cpu] = kvcalloc_node(slots + 1, sizeof(*t->ctr[cpu]),
+		/* Not kvcalloc_node(): 6.1 does not have it. */
+		t->ctr[cpu] = kvzalloc_node(array_size(slots + 1,
+						       sizeof(*t->ctr[cpu])),
 					    GFP_KERNEL, cpu_to_node(cpu));
 		if (!t->ctr[cpu])
 			goto err;

@@ -12,6 +12,10 @@ LAGS_BUILD=${LAGS_BUILD:-${XDG_CACHE_HOME:-$HOME/.cache}/lags}
 LAGS_KVER=6.12
 LAGS_KTARBALL=${LAGS_KTARBALL:-/usr/src/linux-source-$LAGS_KVER.tar.xz}
 LAGS_VARIANTS="stock lags lags-debug stock-scx lags-scx"
+# Debian's own kernels (scripts/debian-kernel): the module is built with
+# DKMS against their headers packages and runs observe-only there.
+LAGS_DEBIAN_VARIANTS="debian-6.12 debian-6.1"
+debian_variant() { case " $LAGS_DEBIAN_VARIANTS " in *" $1 "*) return 0 ;; esac; return 1; }
 
 lags_prog=$(basename "$0")
 

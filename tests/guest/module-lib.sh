@@ -11,7 +11,8 @@ CG=/sys/fs/cgroup
 
 lags_mode_want() {
 	case $LAGS_VARIANT in
-	stock) echo observe-only ;;
+	# Debian's kernels (vm-run --kernel debian-*) have no LAGS patch.
+	stock|debian-*) echo observe-only ;;
 	*) echo patched ;;
 	esac
 }
