@@ -10,6 +10,7 @@
  * mix); --churn makes light workers exit and be replaced, so that groups
  * keep arriving.
  *
+ * SIGTERM or SIGINT ends the run early, as if --seconds had elapsed.
  * Prints one line of key=value pairs (and writes it as JSON with --json):
  * requests served, worker voluntary and involuntary switches, system-wide
  * context switches (/proc/stat ctxt, from the first request until every
@@ -130,16 +131,37 @@ static void spin_cpu(long us)
 		;
 }
 
+/* SIGUSR1 from the dispatcher: stop now, even with requests queued. */
+static volatile sig_atomic_t worker_stop;
+
+static void stop_worker(int sig)
+{
+	(void)sig;
+	worker_stop = 1;
+}
+
 static void worker(int id)
 {
 	struct reply r = { .worker = id };
+	struct sigaction sa = { .sa_handler = stop_worker };
 	struct rusage ru;
 	uint64_t sent;
 	ssize_t n;
 
+	sigset_t usr1;
+
+	/* No SA_RESTART: a read() waiting for a request returns EINTR.
+	 * SIGUSR1 came blocked from the dispatcher: one sent before this
+	 * point is delivered now, not lost. */
+	sigaction(SIGUSR1, &sa, NULL);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_UNBLOCK, &usr1, NULL);
 	for (;;) {
+		if (worker_stop)
+			break;
 		n = read(req_fd[id][0], &sent, sizeof(sent));
-		if (n != sizeof(sent) || !sent)
+		if (n != sizeof(sent) || !sent || worker_stop)
 			break;
 		spin_cpu(work_us);
 		r.sent_ns = sent;
@@ -174,16 +196,28 @@ static pid_t spawn_worker(int id)
 	make_group(leaf, sizeof(leaf), name);
 	pid = fork();
 	if (pid == 0) {
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
 		close(req_fd[id][1]);
 		join_group(leaf);
 		worker(id);
 	}
 	close(req_fd[id][0]);
 	req_fd[id][0] = -1;
+	/* The dispatcher never blocks on a worker: a full pipe drops. */
+	fcntl(req_fd[id][1], F_SETFL, O_NONBLOCK);
 	return pid;
 }
 
 static volatile int heavy_stop;
+/* SIGTERM/SIGINT: end the run now, as if --seconds had elapsed. */
+static volatile sig_atomic_t stop_requested;
+
+static void request_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
 static uint64_t heavy_last, heavy_gap_max;
 
 /*
@@ -308,6 +342,7 @@ int main(int argc, char **argv)
 	double rate;
 	pid_t hpid = 0;
 	char ctl[600], out[1024];
+	sigset_t usr1;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -360,9 +395,16 @@ int main(int argc, char **argv)
 		}
 		close(hpipe[0]);
 	}
+	/* Workers unblock SIGUSR1 once they handle it (see worker()). */
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, NULL);
 	for (i = 0; i < groups; i++)
 		pids[i] = spawn_worker(i);
 	alive = groups;
+	/* Workers keep the default action (spawn_worker resets it). */
+	signal(SIGTERM, request_stop);
+	signal(SIGINT, request_stop);
 
 	/* Dispatcher: Poisson arrivals, uniformly random function. */
 	rate = load * ncpu * 1e6 / work_us;
@@ -376,6 +418,8 @@ int main(int argc, char **argv)
 		uint64_t t = now_ns(CLOCK_MONOTONIC);
 		struct reply r;
 
+		if (stop_requested)
+			end = t;
 		while (read(rep_fd[0], &r, sizeof(r)) == sizeof(r)) {
 			if (r.kind == 0) {
 				if (nlat < MAX_REQ)
@@ -389,10 +433,12 @@ int main(int argc, char **argv)
 				wait_max = r.wait_max_us;
 			/* A churned worker left: replace it by a fresh group. */
 			waitpid(pids[r.worker], NULL, 0);
-			if (t < end)
+			if (t < end) {
 				pids[r.worker] = spawn_worker(r.worker);
-			else
+			} else {
+				pids[r.worker] = 0;
 				alive--;
+			}
 		}
 		if (t >= end)
 			break;
@@ -416,12 +462,16 @@ int main(int argc, char **argv)
 		alive++;		/* its final report comes with the workers' */
 	}
 
-	/* Stop workers: a zero request, then collect their reports. */
+	/* Stop workers: a zero request behind the queued ones; SIGUSR1
+	 * (stop now) when the pipe is full or the run was stopped by a
+	 * signal.  Then collect their reports. */
 	for (i = 0; i < groups; i++) {
 		uint64_t zero = 0;
+		int queued = write(req_fd[i][1], &zero, sizeof(zero)) == sizeof(zero);
 
-		(void)!write(req_fd[i][1], &zero, sizeof(zero));
 		close(req_fd[i][1]);
+		if (pids[i] > 0 && (!queued || stop_requested))
+			kill(pids[i], SIGUSR1);
 	}
 	fcntl(rep_fd[0], F_SETFL, 0);
 	while (alive > 0) {
