@@ -100,6 +100,7 @@ distro-module:
 
 config-matrix:
 	@scripts/deps matrix
+	@mkdir -p $(LAGS_BUILD)
 	@scripts/config-matrix | tee $(LAGS_BUILD)/config-matrix.tap
 	@tests/summary $(LAGS_BUILD)/config-matrix.tap
 
