@@ -6,7 +6,7 @@
 # without the series under Debian's amd64 and rt configurations and five
 # variants of amd64, runs sparse on the touched .c files and compiles
 # every prefix of the series; a warning the series adds fails.  Its TAP is
-# this test's; its progress lines follow as diagnostics.  About 1 minute
+# this test's; its progress lines follow as diagnostics.  1 to 1.5 minutes
 # when its object directories and ccache are warm, 9 the first time.
 #
 # Needs scripts/deps matrix (linux-config-6.12, sparse); skips only when
