@@ -13,6 +13,11 @@
 #                    build against their headers packages, boot each
 #                    under QEMU, run the module tests (TAP into
 #                    $(LAGS_BUILD)/distro-module/; 5 min warm, 6 cold)
+#   make config-matrix  kernel/sched/ at W=1 with and without the series
+#                    under Debian's amd64 and rt configs and variants
+#                    (no SMP, no group scheduling, ...), sparse, and every
+#                    prefix of the series (scripts/config-matrix; TAP into
+#                    $(LAGS_BUILD)/config-matrix/config-matrix.tap)
 #   make calibrate   measure, on this machine's own kernel and CPU (root),
 #                    the cost of resuming after other cgroups ran into
 #                    $(LAGS_BUILD)/calibration.tsv (about a minute;
@@ -37,13 +42,13 @@ SCX_VARIANTS := stock-scx lags-scx
 .PHONY: all help deps kernel kernels \
 	$(addprefix kernel-,$(VARIANTS) $(SCX_VARIANTS)) \
 	module bench scx initramfs check demo goals soak calibrate fleet deb vm-shell clean \
-	distro-module \
+	distro-module config-matrix \
 	distclean
 
 all: kernels module bench
 
 help:
-	@sed -n '3,28p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,33p' Makefile | sed 's/^# \{0,1\}//'
 	@echo "Other targets: deps kernel kernels kernel-<variant> module bench"
 	@echo "  kernel-stock-scx kernel-lags-scx: with sched_ext (BTF, slower)"
 	@echo "  scx: kernel-lags-scx and the schedulers scx_flatcg, scx_simple"
@@ -92,6 +97,12 @@ distro-module:
 	@LAGS_DEBIAN_STRESS_SECS=100 tests/harness/debian-kernels.sh | \
 		tee $(LAGS_BUILD)/distro-module/debian-kernels.tap
 	@tests/summary $(LAGS_BUILD)/distro-module/debian-kernels.tap
+
+config-matrix:
+	@scripts/deps matrix
+	@mkdir -p $(LAGS_BUILD)
+	@scripts/config-matrix | tee $(LAGS_BUILD)/config-matrix.tap
+	@tests/summary $(LAGS_BUILD)/config-matrix.tap
 
 # Only the calibration tool is built: it needs no kernel and no guest.
 calibrate:
