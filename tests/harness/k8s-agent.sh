@@ -115,6 +115,39 @@ for sh in "${shell_list[@]}"; do
 		tap_is "$n: nothing on stderr but progress" "$(grep -v '^\[lags-node-agent\] \(exempted\|un-exempted\|cpu.lags back\|sysctls\)' "$t/log")" ""
 	done
 
+	# loop: apply, a pass every second, undo on TERM.
+	t=$tmp/${sh%% *}-loop
+	R=$t/cg
+	P=$t/proc/sys
+	mkdir -p "$P/kernel" "$t/text"
+	echo 0 >"$P/kernel/sched_lags"
+	mkdir -p "$R"
+	: >"$R/cgroup.controllers"
+	mk "$R/kubepods" "$R/kubepods/podg" "$R/kubepods/burstable" "$R/kubepods/burstable/podb"
+	# A stand-in for lags-metrics: --once --textfile-dir DIR ...
+	printf '#!/bin/sh\necho lags_test 1 >"$3/lags.prom"\n' >"$t/metrics"
+	chmod +x "$t/metrics"
+	$sh "$AGENT" --cgroup-root "$R" --proc-sys "$P" --state-dir "$t/state" --module none \
+		--preset-dir "$LAGS_TOP/sysctl" --preset dense-serverless --interval 1 \
+		--metrics "$t/metrics" --textfile-dir "$t/text" loop 2>"$t/log" &
+	pid=$!
+	for _ in $(seq 20); do
+		[ "$(cat "$R/kubepods/podg/cpu.lags")" = 0 ] && [ -f "$t/text/lags.prom" ] && break
+		sleep 0.5
+	done
+	mk "$R/kubepods/podg2"
+	for _ in $(seq 20); do
+		[ "$(cat "$R/kubepods/podg2/cpu.lags")" = 0 ] && break
+		sleep 0.5
+	done
+	tap_is "$sh: loop: preset applied, pods exempted, a new pod at the next pass, metrics written" \
+		"$(cat "$P/kernel/sched_lags"):$(zeros "$R"):$(cat "$t/text/lags.prom" 2>/dev/null)" \
+		"1:kubepods kubepods/podg kubepods/podg2 :lags_test 1"
+	kill -TERM $pid
+	wait $pid
+	tap_is "$sh: loop: TERM undoes everything and exits 0" \
+		"$?:$(cat "$P/kernel/sched_lags"):$(zeros "$R"):$(ls "$t/text"):$(ls -d "$t/state" 2>/dev/null)" "0:0:::"
+
 	# No series: kubepods without cpu.lags.
 	t=$tmp/${sh%% *}-stock
 	mkdir -p "$t/cg/kubepods/podx"
