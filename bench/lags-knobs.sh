@@ -198,8 +198,11 @@ knobs_scx_start() {
 			"$(knobs_scx_state)" >&2
 		return 3
 	fi
-	"scx_$1" -i 3600 </dev/null >"$knobs_scx_log" 2>&1 &
-	echo $! >"$knobs_scx_pidfile"
+	# Started from a subshell that exits at once: the scheduler is then
+	# no child of the caller's shell, whose bare "wait" (for its own
+	# load) would otherwise wait for the scheduler too, for ever.
+	( "scx_$1" -i 3600 </dev/null >"$knobs_scx_log" 2>&1 &
+	  echo $! >"$knobs_scx_pidfile" )
 	knobs_scx_wait enabled "$1" && return 0
 	printf '[knobs] scx_%s did not take over within 10 s (sched_ext %s); its output:\n' \
 		"$1" "$(knobs_scx_state)" >&2
