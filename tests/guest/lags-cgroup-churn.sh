@@ -99,16 +99,9 @@ kill $mover1 $mover2 2>/dev/null
 # lags-wakeload runs until stopped: SIGTERM ends it with its report.
 kill $load 2>/dev/null
 wait $load
-line=$(cat /tmp/churn-load.$$)
-echo "# load: $line"
-req=$(echo "$line" | sed -n 's/.*requests=\([0-9]*\).*/\1/p')
-wmax=$(echo "$line" | sed -n 's/.* wait_max_us=\([0-9]*\).*/\1/p')
-tap_check "the load ran through the churn (${req:-no} requests)" [ "${req:-0}" -gt 0 ]
-tap_check "no worker waited 2 s or more to run (wait_max ${wmax:-?} us)" \
-	sh -c "[ -n '$wmax' ] && [ '$wmax' -lt 2000000 ]"
+lags_wakeload_checks /tmp/churn-load.$$ $? "the churn" 2000000
 lags_dense off
 lags_cgroup_remove $ROOT
 rm -f /tmp/churn-load.$$
-tap_is "no kernel splat" "$(dmesg | tail -n +$((dmesg_mark + 1)) | \
-	grep -E 'WARNING:|BUG:|Oops|circular locking|recursive locking|inconsistent lock|suspicious RCU|blocked for more|Call Trace:|UBSAN|KASAN' | head -n 3)" ""
+lags_no_splat $dmesg_mark
 tap_done

@@ -106,20 +106,11 @@ tap_check "cpu.max 10% holds after the toggling ($((u1 - u0)) us of 2 s, allowed
 	[ $((u1 - u0)) -le 300000 ]
 
 wait $load
-rc=$?
-line=$(cat /tmp/hp-load.$$)
-echo "# load: $line"
-req=$(echo "$line" | sed -n 's/.*requests=\([0-9]*\).*/\1/p')
-wmax=$(echo "$line" | sed -n 's/.* wait_max_us=\([0-9]*\).*/\1/p')
-tap_check "the load finished through the hotplug (exit $rc, ${req:-no} requests)" \
-	sh -c "[ $rc -eq 0 ] && [ '${req:-0}' -gt 0 ]"
-tap_check "no worker waited 2 s or more to run (wait_max ${wmax:-?} us)" \
-	sh -c "[ -n '$wmax' ] && [ '$wmax' -lt 2000000 ]"
+lags_wakeload_checks /tmp/hp-load.$$ $? "the hotplug" 2000000
 kill $s1 $s2 $mover 2>/dev/null
 wait 2>/dev/null
 lags_dense off
 lags_cgroup_remove $ROOT
 rm -f /tmp/hp-load.$$ /tmp/hp-churn.$$ /tmp/hp-stop.$$
-tap_is "no kernel splat" "$(dmesg | tail -n +$((dmesg_mark + 1)) | \
-	grep -E 'WARNING:|BUG:|Oops|circular locking|recursive locking|inconsistent lock|suspicious RCU|blocked for more|Call Trace:|UBSAN|KASAN' | head -n 3)" ""
+lags_no_splat $dmesg_mark
 tap_done

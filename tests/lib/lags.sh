@@ -8,6 +8,8 @@
 #                               (default 5) percent for light wakers, key on
 #   lags_dense off              key off (stock)
 #   lags_knobs_load PROG        lags-ab's configurations (lags-knobs.sh)
+#   lags_wakeload_checks ...    TAP checks of a lags-wakeload result
+#   lags_no_splat MARK          TAP check of the kernel log after MARK lines
 #
 # On a kernel without kernel.sched_lags_light_pct (v1 of the series) that
 # write is skipped silently, so a test can run against the older series.
@@ -32,6 +34,28 @@ lags_knobs_load() {
 	prog=$1
 	say() { printf '# %s\n' "$*"; }
 	. /lags/bin/lags-knobs
+}
+
+# lags_wakeload_checks FILE RC WHAT MAX_WAIT_US: TAP checks of the result
+# line lags-wakeload wrote to FILE, with exit status RC: it served
+# requests through WHAT, and no worker waited MAX_WAIT_US or more to run
+# (schedstats wait_max; needs kernel.sched_schedstats=1).
+lags_wakeload_checks() {
+	_lw_line=$(cat "$1")
+	echo "# load: $_lw_line"
+	_lw_req=$(echo " $_lw_line" | sed -n 's/.* requests=\([0-9]*\).*/\1/p')
+	_lw_wmax=$(echo " $_lw_line" | sed -n 's/.* wait_max_us=\([0-9]*\).*/\1/p')
+	tap_check "the load ran through $3 (exit $2, ${_lw_req:-no} requests)" \
+		sh -c "[ $2 -eq 0 ] && [ '${_lw_req:-0}' -gt 0 ]"
+	tap_check "no worker waited $(($4 / 1000000)) s or more to run (wait_max ${_lw_wmax:-?} us)" \
+		sh -c "[ -n '$_lw_wmax' ] && [ '$_lw_wmax' -lt $4 ]"
+}
+
+# lags_no_splat MARK: TAP check that the kernel log has no warning, BUG,
+# lockdep, hung-task or sanitizer report after its first MARK lines.
+lags_no_splat() {
+	tap_is "no kernel splat" "$(dmesg | tail -n +$(($1 + 1)) | \
+		grep -E 'WARNING:|BUG:|Oops|circular locking|recursive locking|inconsistent lock|suspicious RCU|blocked for more|Call Trace:|UBSAN|KASAN' | head -n 3)" ""
 }
 
 # lags_cpu_cgroup [DIR]: cgroup2 mounted on /sys/fs/cgroup, the cpu
