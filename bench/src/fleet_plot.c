@@ -63,6 +63,15 @@ int fleet_plot_png(const char *png, const char *title,
 		unlink(data);
 		return -1;
 	}
+	/* gnuplot writes its PNG to stdout when it cannot open the file:
+	 * find an unwritable path here, with the reason. */
+	f = fopen(png, "wb");
+	if (!f) {
+		snprintf(err, errlen, "plot: cannot write %s: %s", png, strerror(errno));
+		unlink(data);
+		return -1;
+	}
+	fclose(f);
 	/* A missing gnuplot closes the pipe: a failed write, not a SIGPIPE. */
 	sigemptyset(&ignore.sa_mask);
 	sigaction(SIGPIPE, &ignore, &old);
