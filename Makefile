@@ -17,7 +17,7 @@
 #                    under Debian's amd64 and rt configs and variants
 #                    (no SMP, no group scheduling, ...), sparse, and every
 #                    prefix of the series (scripts/config-matrix; TAP into
-#                    $(LAGS_BUILD)/config-matrix/config-matrix.tap)
+#                    $(LAGS_BUILD)/config-matrix.tap)
 #   make calibrate   measure, on this machine's own kernel and CPU (root),
 #                    the cost of resuming after other cgroups ran into
 #                    $(LAGS_BUILD)/calibration.tsv (about a minute;
