@@ -20,13 +20,8 @@ set -u
 . "$(dirname "$0")/../../scripts/lib.sh"
 . "$LAGS_TOP/tests/lib/tap.sh"
 
-if ! deps_out=$("$LAGS_TOP/scripts/deps" metrics 2>&1); then
-	tap_skip_all "promtool/node_exporter not installable: $(echo "$deps_out" | tail -n 1)"
-fi
-make -s -C "$LAGS_TOP/bench" O="$LAGS_BUILD/bench" "$LAGS_BUILD/bench/bin/lags-metrics" >/dev/null ||
-	{ tap_result 1 "build lags-metrics"; tap_done; exit 1; }
-M=$LAGS_BUILD/bench/bin/lags-metrics
-F=$LAGS_TOP/tests/fixtures/metrics
+. "$LAGS_TOP/tests/lib/metrics.sh"
+metrics_setup "promtool/node_exporter"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lags-metrics.XXXXXX")
 nepid=
