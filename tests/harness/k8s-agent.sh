@@ -16,9 +16,14 @@
 #     values written, the values found restored, kept across a second
 #     apply, a key the kernel lacks skipped.
 # Then the manifests: the ConfigMap is what deploy/kubernetes/gen-configmap
-# makes of the agent and the presets, and every manifest parses with
-# kubectl (scripts/deps k8s; client side, no cluster: see
-# Documentation/kubernetes.rst for what that checks).
+# makes of the agent and the presets; every manifest parses with kubectl
+# (client side, no cluster) and matches the Kubernetes API's schemas
+# (tests/harness/k8s-schema/validate.js: kubernetes-models' validate()
+# and unknown fields, offline); copies with a misspelt field, a string
+# where an integer belongs, an integer or a YAML 1.1 boolean where a
+# string belongs, a value outside an enumeration are rejected.  scripts/deps k8s installs kubectl, Node.js
+# and the pinned npm packages; Documentation/kubernetes.rst says what
+# each check covers.
 set -u
 . "$(dirname "$0")/../../scripts/lib.sh"
 . "$LAGS_TOP/tests/lib/tap.sh"
@@ -187,7 +192,8 @@ done
 tap_check "the ConfigMap is what gen-configmap makes of the agent and presets" "$K8S/gen-configmap" --check
 
 if ! deps_out=$("$LAGS_TOP/scripts/deps" k8s 2>&1); then
-	tap_skip "manifests parse with kubectl" "kubectl not installable: $(echo "$deps_out" | tail -n 1)"
+	tap_skip "manifests parse with kubectl and match the API schemas" \
+		"scripts/deps k8s failed: $(echo "$deps_out" | tail -n 1)"
 	tap_done
 	exit
 fi
@@ -213,4 +219,45 @@ tap_is "the objects: a Namespace, a ServiceAccount, two ConfigMaps, a DaemonSet"
 # The ConfigMap's script as kubectl reads it equals the file.
 kc label --local -f "$K8S/30-agent-configmap.yaml" lags-check=1 -o 'jsonpath={.data.lags-node-agent}' >"$tmp/agent.from-yaml" 2>&1
 tap_check "the ConfigMap's script, read by kubectl, equals the agent" cmp "$tmp/agent.from-yaml" "$AGENT"
+
+# ---- the API schemas, offline ---------------------------------------------
+V=$LAGS_TOP/tests/harness/k8s-schema/validate.js
+NPM=$LAGS_BUILD/npm/k8s-schema
+# schema FILE...: validate.js's output; its exit status.
+schema() { node "$V" --modules "$NPM" "$@" 2>&1; }
+tap_diag "schemas: $(schema /dev/null | head -n 1 | sed 's/^# //')"
+for m in "$K8S"/*.yaml; do
+	out=$(schema "$m")
+	rc=$?
+	tap_is "$(basename "$m"): matches the Kubernetes API schemas (types, required fields, no unknown field)" "$rc" 0
+	[ $rc -eq 0 ] || echo "$out" | grep -v '^#' | sed 's/^/#   /'
+done
+# bad NAME FILE SED WANT: a copy of FILE changed by SED is rejected, and
+# the reason names WANT.
+bad() {
+	local copy=$tmp/bad$((TAP_N + 1))-$2 out got
+	sed "$3" "$K8S/$2" >"$copy"
+	if cmp -s "$copy" "$K8S/$2"; then
+		tap_result 1 "rejected: $1 ($2): the sed changed nothing"
+		return
+	fi
+	out=$(schema "$copy")
+	got="$?:$(echo "$out" | grep -cF -- "$4")"
+	tap_is "rejected: $1 ($2)" "$got" "1:1"
+	[ "$got" = 1:1 ] || echo "$out" | grep -v '^#' | sed 's/^/#   /'
+}
+bad "a misspelt containers key" 40-daemonset.yaml 's/^      containers:/      contianers:/' \
+	'spec/template/spec must have required property containers; unknown field "spec.template.spec.contianers"'
+bad "a misspelt optional field" 40-daemonset.yaml 's/^        image: /        imagePullPolcy: Always\n        image: /' \
+	'unknown field "spec.template.spec.containers[0].imagePullPolcy"'
+bad "a string where an integer belongs" 40-daemonset.yaml \
+	's/terminationGracePeriodSeconds: 60/terminationGracePeriodSeconds: "60"/' \
+	'terminationGracePeriodSeconds must be integer'
+bad "an integer where a string belongs" 20-config.yaml 's/^  interval: "15"/  interval: 15/' \
+	'data/interval must be string'
+bad "an unquoted off (a YAML 1.1 boolean) where a string belongs" 20-config.yaml \
+	's/^  preset: conservative/  preset: off/' 'data/preset must be string'
+bad "a hostPath type that is not one of the API's" 40-daemonset.yaml \
+	's|{path: /usr/src, type: Directory}|{path: /usr/src, type: Dir}|' \
+	'hostPath/type must be equal to one of the allowed values'
 tap_done
