@@ -11,7 +11,10 @@ LAGS_BUILD=${LAGS_BUILD:-${XDG_CACHE_HOME:-$HOME/.cache}/lags}
 # The kernel the series is based on; see patches/0000-cover-letter.patch.
 LAGS_KVER=6.12
 LAGS_KTARBALL=${LAGS_KTARBALL:-/usr/src/linux-source-$LAGS_KVER.tar.xz}
-LAGS_VARIANTS="stock lags lags-debug stock-scx lags-scx"
+LAGS_VARIANTS="stock lags lags-debug stock-scx lags-scx lags-distro"
+# Debian's own kernel configurations (package linux-config-$LAGS_KVER):
+# lags-distro starts from the amd64 one instead of tinyconfig.
+LAGS_DEBIAN_CONFIGS=/usr/src/linux-config-$LAGS_KVER
 # Debian's own kernels (scripts/debian-kernel): the module is built with
 # DKMS against their headers packages and runs observe-only there.
 LAGS_DEBIAN_VARIANTS="debian-6.12 debian-6.1"
@@ -46,14 +49,28 @@ variant_src() { echo "$(variant_tree "$1")/src"; }
 variant_obj() {
 	case $1 in
 	lags-debug) echo "$(variant_tree "$1")/obj-debug" ;;
+	lags-distro) echo "$(variant_tree "$1")/obj-distro" ;;
 	*-scx) echo "$(variant_tree "$1")/obj-scx" ;;
 	*) echo "$(variant_tree "$1")/obj" ;;
 	esac
 }
 variant_patched() { [ "$(variant_tree "$1")" != "$LAGS_BUILD/stock" ]; }
 
+# The configuration a variant starts from: "tinyconfig", or the path of
+# Debian's amd64 config (xz) for lags-distro.
+variant_base_config() {
+	case $1 in
+	lags-distro) echo "$LAGS_DEBIAN_CONFIGS/config.amd64_none_amd64.xz" ;;
+	*) echo tinyconfig ;;
+	esac
+}
+
 # Config fragments merged for a variant, in order.
 variant_fragments() {
+	if [ "$1" = lags-distro ]; then
+		echo "$LAGS_TOP/kconfig/distro.config"
+		return 0
+	fi
 	echo "$LAGS_TOP/kconfig/lags.config"
 	[ "$1" = lags-debug ] && echo "$LAGS_TOP/kconfig/debug.config"
 	# lags-debug carries sched_ext too, so that make check can load

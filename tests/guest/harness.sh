@@ -4,7 +4,7 @@
 # The harness itself: CPUs, cgroups, debugfs and the module, as the
 # other suites assume them.
 #
-# lags-kernels: stock lags lags-debug
+# lags-kernels: stock lags lags-debug lags-distro
 . "$(dirname "$0")/../lib/tap.sh"
 
 want=$(cat /lags/smp 2>/dev/null)

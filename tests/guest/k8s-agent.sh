@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# lags-kernels: lags-debug
+# lags-kernels: lags-debug lags-distro
 #
 # The Kubernetes node agent (deploy/kubernetes/agent/lags-node-agent, in
 # the guest as /lags/bin/lags-node-agent) on the guest's real cgroup v2

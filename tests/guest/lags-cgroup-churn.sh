@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# lags-kernels: lags-debug
+# lags-kernels: lags-debug lags-distro
 # (lags-debug only: lockdep sees what this provokes, and the kernel is the
 # lags kernel with debug options; the timed lags suite stays short.)
 # lags-timeout: 900

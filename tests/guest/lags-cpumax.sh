@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# lags-kernels: lags lags-debug
+# lags-kernels: lags lags-debug lags-distro
 #
 # cpu.max is honoured with LAGS on: a group limited to 20% of one CPU,
 # running two spinners among 16 busy light groups, uses no more than its

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# lags-kernels: lags lags-debug
+# lags-kernels: lags lags-debug lags-distro
 #
 # Two or more cpu.lags=0 groups at one level switch the drain off there:
 # the level has one exempt waiter slot (lags_note_exempt()), which cannot

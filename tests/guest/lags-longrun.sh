@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# lags-kernels: lags
+# lags-kernels: lags lags-distro
 # lags-timeout: 1500
 #
 # Long-run bound on lag: LAGS must never let a group entity's vruntime

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# lags-kernels: lags lags-debug
+# lags-kernels: lags lags-debug lags-distro
 #
 # The kernel's own cgroup cpu selftest (tools/testing/selftests/cgroup/
 # test_cpu.c: cpu.stat, cpu.weight sharing, nested weights, cpu.max) with

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# lags-kernels: lags
+# lags-kernels: lags lags-distro
 # lags-timeout: 900
 #
 # Nobody harmed, shares: with LAGS on (the dense preset: all mechanisms,

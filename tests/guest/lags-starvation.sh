@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# lags-kernels: lags lags-debug
+# lags-kernels: lags lags-debug lags-distro
 #
 # Adversarial mix on one CPU: a heavy group with two spinning threads
 # against a constant stream of light groups (workers that serve a few

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# lags-kernels: lags lags-debug
+# lags-kernels: lags lags-debug lags-distro
 #
 # A dense wakeup-driven load (one worker per real cpu cgroup, 16 groups per
 # CPU, open-loop requests of 2 ms CPU at offered load 0.9): one run with

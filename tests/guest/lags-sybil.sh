@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# lags-kernels: lags
+# lags-kernels: lags lags-distro
 #
 # Light wakers cannot switch the drain off for everyone: 200 light cpu
 # cgroups, each a process that wakes every millisecond (lags-probe

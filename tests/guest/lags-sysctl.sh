@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# lags-kernels: lags lags-debug
+# lags-kernels: lags lags-debug lags-distro
 #
 # LAGS control interface: the kernel.sched_lags* sysctls exist with their
 # defaults, refuse out-of-range and malformed values with an error while

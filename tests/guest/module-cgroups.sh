@@ -10,7 +10,7 @@
 #     counted in (other); after removal the table is back to where it was;
 #   - resizing cgroup_slots at run time keeps the existing cgroups.
 #
-# lags-kernels: stock lags lags-debug debian-6.12 debian-6.1
+# lags-kernels: stock lags lags-debug debian-6.12 debian-6.1 lags-distro
 . "$(dirname "$0")/module-lib.sh"
 
 [ -f "$LAGS_KO" ] || tap_skip_all "no $LAGS_KO"

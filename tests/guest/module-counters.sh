@@ -12,7 +12,7 @@
 #   - cross-group switches happen and both cgroups show up in lags/cgroups
 #     with switches, cross-group switches and a runnable wait.
 #
-# lags-kernels: stock lags lags-debug debian-6.12 debian-6.1
+# lags-kernels: stock lags lags-debug debian-6.12 debian-6.1 lags-distro
 . "$(dirname "$0")/module-lib.sh"
 
 [ -f "$LAGS_KO" ] || tap_skip_all "no $LAGS_KO"

@@ -5,7 +5,7 @@
 # (every bad value refused with the old value kept), concurrent writers,
 # reset, module parameters, unload.
 #
-# lags-kernels: stock lags lags-debug debian-6.12 debian-6.1
+# lags-kernels: stock lags lags-debug debian-6.12 debian-6.1 lags-distro
 . "$(dirname "$0")/module-lib.sh"
 
 [ -f "$LAGS_KO" ] || tap_skip_all "no $LAGS_KO"

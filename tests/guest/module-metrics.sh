@@ -17,7 +17,7 @@
 #     ends with status 0 on SIGTERM;
 #   - after rmmod: lags_module_loaded 0, a message, status 0.
 #
-# lags-kernels: stock lags lags-debug
+# lags-kernels: stock lags lags-debug lags-distro
 . "$(dirname "$0")/module-lib.sh"
 
 M=$(command -v lags-metrics || echo /lags/bin/lags-metrics)

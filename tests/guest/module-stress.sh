@@ -24,7 +24,7 @@
 # enabled (pin_tracepoints in module-lib.sh) so that the cycles patch
 # nothing and the test can run there too.
 #
-# lags-kernels: stock lags lags-debug debian-6.12 debian-6.1
+# lags-kernels: stock lags lags-debug debian-6.12 debian-6.1 lags-distro
 # lags-timeout: 1200
 . "$(dirname "$0")/module-lib.sh"
 
