@@ -13,6 +13,10 @@
 #                    build against their headers packages, boot each
 #                    under QEMU, run the module tests (TAP into
 #                    $(LAGS_BUILD)/distro-module/; 5 min warm, 6 cold)
+#   make distro-check  the series on Debian's own amd64 config: build the
+#                    lags-distro kernel (image only), boot it under QEMU,
+#                    run the LAGS, module and harness guest tests (TAP
+#                    into $(LAGS_BUILD)/distro-check/; README.md: times)
 #   make config-matrix  kernel/sched/ at W=1 with and without the series
 #                    under Debian's amd64 and rt configs and variants
 #                    (no SMP, no group scheduling, ...), sparse, and every
@@ -42,13 +46,13 @@ SCX_VARIANTS := stock-scx lags-scx
 .PHONY: all help deps kernel kernels \
 	$(addprefix kernel-,$(VARIANTS) $(SCX_VARIANTS)) \
 	module bench scx initramfs check demo goals soak calibrate fleet deb vm-shell clean \
-	distro-module config-matrix \
+	distro-module distro-check config-matrix \
 	distclean
 
 all: kernels module bench
 
 help:
-	@sed -n '3,33p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,37p' Makefile | sed 's/^# \{0,1\}//'
 	@echo "Other targets: deps kernel kernels kernel-<variant> module bench"
 	@echo "  kernel-stock-scx kernel-lags-scx: with sched_ext (BTF, slower)"
 	@echo "  scx: kernel-lags-scx and the schedulers scx_flatcg, scx_simple"
@@ -89,14 +93,17 @@ soak: kernel-lags bench
 	@scripts/vm-run --kernel lags --single-thread --smp 2 --mem 2G --timeout 1800 \
 		-- env LAGS_LONGRUN_SECS=600 /lags/tests/guest/run lags-longrun
 
-# The harness test of make check, with the stock suite's 100 s of
-# load/unload stress per kernel instead of 30.
+# tests/distro/debian-kernels.sh (not in make check), with the stock
+# suite's 100 s of load/unload stress per kernel instead of 30.
 distro-module:
 	@scripts/deps debian
 	@mkdir -p $(LAGS_BUILD)/distro-module
-	@LAGS_DEBIAN_STRESS_SECS=100 tests/harness/debian-kernels.sh | \
+	@LAGS_DEBIAN_STRESS_SECS=100 tests/distro/debian-kernels.sh | \
 		tee $(LAGS_BUILD)/distro-module/debian-kernels.tap
 	@tests/summary $(LAGS_BUILD)/distro-module/debian-kernels.tap
+
+distro-check:
+	@scripts/distro-check
 
 config-matrix:
 	@scripts/deps matrix

@@ -16,9 +16,10 @@
 #                         distro-module passes 100, the stock suite's)
 #
 # Needs the network the first time (apt-get download, about 200 MB);
-# skipped when dkms is not installed.
+# skipped when dkms is not installed.  Run by make distro-module, not by
+# make check (its 4 minutes warm would lengthen make check's critical
+# path; tests/distro/ holds the tests of the distro-* targets).
 #
-# lags-background: yes
 set -u
 . "$(dirname "$0")/../../scripts/lib.sh"
 . "$LAGS_TOP/tests/lib/tap.sh"
