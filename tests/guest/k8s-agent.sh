@@ -213,13 +213,18 @@ for drv in cgroupfs systemd; do
 		"$(list "$(top)" "$g1" "$(ctr "$g1" 1)" "$(ctr "$g1" 2)" "$(qos burstable)" "$b1" \
 			"$(ctr "$b1" 3)" "$(ctr "$(pod besteffort $E1)" 6)")"
 done
+# check_restored WHEN: in both trees, every group the agent set reads 1
+# again and only the two 0 written by hand stay.
+check_restored() {
+	for drv in cgroupfs systemd; do
+		tap_is "$drv: $1: every group the agent set is back to 1; the two 0 written by hand stay" \
+			"$(zeros "$(top)")" \
+			"$(list "$(ctr "$(pod guaranteed $G1)" 1)" "$(ctr "$(pod besteffort $E1)" 6)")"
+	done
+}
 agent --exempt-uids "$UIDS" undo
 tap_is "undo exits 0" "$?" 0
-for drv in cgroupfs systemd; do
-	tap_is "$drv: undo: every group the agent set is back to 1; the two 0 written by hand stay" \
-		"$(zeros "$(top)")" \
-		"$(list "$(ctr "$(pod guaranteed $G1)" 1)" "$(ctr "$(pod besteffort $E1)" 6)")"
-done
+check_restored undo
 tap_check "undo removes its state ($STATE)" test ! -e "$STATE"
 
 # ---- loop ----------------------------------------------------------------
@@ -278,11 +283,7 @@ tap_is "loop: a Guaranteed pod created while it runs reads 0 at a later pass (po
 kill -TERM $apid
 wait $apid
 tap_is "loop: TERM ends it with status 0" "$?" 0
-for drv in cgroupfs systemd; do
-	tap_is "$drv: loop: TERM sets every group it set back to 1; the two 0 written by hand stay" \
-		"$(zeros "$(top)")" \
-		"$(list "$(ctr "$(pod guaranteed $G1)" 1)" "$(ctr "$(pod besteffort $E1)" 6)")"
-done
+check_restored "loop: TERM"
 tap_is "loop: TERM restores the sysctls found before" "$(vals)" "$before"
 tap_check "loop: TERM removes its state" test ! -e "$STATE"
 tap_is "loop: nothing on stderr but progress" \
