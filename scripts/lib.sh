@@ -88,6 +88,41 @@ patched_image_built() {
 	[ -f "$(variant_image lags)" ] && ! cmp -s "$(variant_image stock)" "$(variant_image lags)"
 }
 
+# tap_step FILE DESC CMD...: run CMD; one TAP line for it, without a
+# number, appended to FILE.  Returns CMD's status.
+tap_step() {
+	local file=$1 desc=$2 rc
+	shift 2
+	"$@"
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		echo "ok - $desc" >>"$file"
+	else
+		echo "not ok - $desc (exit $rc)" >>"$file"
+	fi
+	return $rc
+}
+
+# guest_suite_tap VARIANT RESULTS TAP TIMEOUT: boot VARIANT (2 vCPUs,
+# 2 GiB, one TCG thread: multi-threaded TCG in QEMU 7.2 has crashed
+# guests on the static key and tracepoint flips the suites do on
+# purpose), run tests/guest/run there with its results in RESULTS, and
+# append its TAP to TAP; a failed run that reported no "not ok", or left
+# no results, adds one.
+guest_suite_tap() {
+	local v=$1 res=$2 tap=$3 timeout=$4 rc
+	"$LAGS_TOP/scripts/vm-run" --kernel "$v" --single-thread --smp 2 --mem 2G --timeout "$timeout" \
+		--results "$res" -- /lags/tests/guest/run
+	rc=$?
+	if [ -f "$res/guest.tap" ]; then
+		cat "$res/guest.tap" >>"$tap"
+		[ $rc -eq 0 ] || grep -q '^not ok' "$tap" ||
+			echo "not ok - guest suite on $v: exit $rc" >>"$tap"
+	else
+		echo "not ok - guest suite on $v: no results (vm-run exit $rc, see $res.incomplete)" >>"$tap"
+	fi
+}
+
 # sha256 of a list of files (missing files hash as their name only).
 hash_files() {
 	local f
