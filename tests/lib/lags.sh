@@ -52,10 +52,11 @@ lags_wakeload_checks() {
 }
 
 # lags_no_splat MARK: TAP check that the kernel log has no warning, BUG,
-# lockdep, hung-task or sanitizer report after its first MARK lines.
+# lockdep, hung-task or sanitizer report (tests/lib/splat.sh, as the
+# suite's last check) after its first MARK lines.
+. "$(dirname "$0")/../lib/splat.sh"
 lags_no_splat() {
-	tap_is "no kernel splat" "$(dmesg | tail -n +$(($1 + 1)) | \
-		grep -E 'WARNING:|BUG:|Oops|circular locking|recursive locking|inconsistent lock|suspicious RCU|blocked for more|Call Trace:|UBSAN|KASAN' | head -n 3)" ""
+	tap_is "no kernel splat" "$(dmesg | tail -n +$(($1 + 1)) | grep -E "$LAGS_SPLAT_RE" | head -n 3)" ""
 }
 
 # lags_cpu_cgroup [DIR]: cgroup2 mounted on /sys/fs/cgroup, the cpu
