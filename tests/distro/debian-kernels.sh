@@ -33,24 +33,23 @@ min=20
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lags-debian.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
+# step_ok DESC RC LOG N: TAP result of a step that exited RC, with the
+# last N lines of LOG as diagnostics when it failed.  Returns RC.
+step_ok() {
+	tap_is "$1" "$2" 0
+	[ "$2" -eq 0 ] || tail -n "$4" "$3" | sed 's/^/# /'
+	return "$2"
+}
+
 for k in $kernels; do
 	t0=$(now)
 	kdir=$("$LAGS_TOP/scripts/debian-kernel" "$k" 2>"$tmp/$k-fetch.log")
-	rc=$?
-	tap_is "$k: the image and headers packages are fetched and unpacked" "$rc" 0
-	if [ $rc -ne 0 ]; then
-		tail -n 5 "$tmp/$k-fetch.log" | sed 's/^/# /'
+	step_ok "$k: the image and headers packages are fetched and unpacked" $? "$tmp/$k-fetch.log" 5 ||
 		continue
-	fi
 	rel=$(cat "$kdir/release")
 	tap_diag "$k: $(tr '\n' ' ' <"$kdir/packages")"
 	ko=$("$LAGS_TOP/scripts/module-build" "$k" 2>"$tmp/$k-build.log")
-	rc=$?
-	tap_is "$k: dkms builds lags.ko against linux-headers-$rel" "$rc" 0
-	if [ $rc -ne 0 ]; then
-		tail -n 20 "$tmp/$k-build.log" | sed 's/^/# /'
-		continue
-	fi
+	step_ok "$k: dkms builds lags.ko against linux-headers-$rel" $? "$tmp/$k-build.log" 20 || continue
 	tap_is "$k: its vermagic names the kernel release" \
 		"$(modinfo -F vermagic "$ko" 2>/dev/null | awk '{ print $1 }')" "$rel"
 	tap_check "$k: the image has the guest's modules (virtio_blk)" \
@@ -59,9 +58,7 @@ for k in $kernels; do
 	"$LAGS_TOP/scripts/vm-run" --kernel "$k" --single-thread --smp 2 --mem 2G --timeout 1500 \
 		--results "$tmp/$k" -- env LAGS_STRESS_SECS="$secs" LAGS_STRESS_MIN="$min" \
 		/lags/tests/guest/run 'module-*' >"$tmp/$k-vm.log" 2>&1
-	rc=$?
-	tap_is "$k: the module suite ran in the booted kernel (vm-run exit 0)" "$rc" 0
-	[ $rc -eq 0 ] || tail -n 10 "$tmp/$k-vm.log" | sed 's/^/# /'
+	step_ok "$k: the module suite ran in the booted kernel (vm-run exit 0)" $? "$tmp/$k-vm.log" 10
 	tap_is "$k: the guest ran $rel" \
 		"$(sed -n 's/.* kernel (\([^,]*\), .*/\1/p' "$tmp/$k/guest.tap" 2>/dev/null | head -n 1)" "$rel"
 	n=0
