@@ -20,8 +20,8 @@
 #           cgroup whose 2 processes run 2 ms and sleep 0.1 ms
 #
 # After a warm-up, each case runs pairs of LAGS off and on (5 s each,
-# LAGS_LATENCY_SECS): 2 pairs, 4 for the light probe, 6 for the root
-# one.  The means of the p99s are compared: on at most 1.1 x off, the
+# LAGS_LATENCY_SECS): 4 pairs, 2 beside cpu.idle, 6 for the root
+# probe.  The means of the p99s are compared: on at most 1.1 x off, the
 # bound of the issue that asked for these cases (for idle also the means
 # of the maxima); the root probe at 1.2 x, with 1.1 x as a known bug
 # (TODO).  A case over its bound runs more pairs, see below.  (The
@@ -30,8 +30,9 @@
 # cgroup 1.07 x (0.99-1.11 x), short slice 0.98-1.02 x, beside cpu.idle
 # 1.00 x and maximum 1.00-1.02 x.  v1 of the series: 2.3 x, 2.3 x,
 # 45 x, a 38 x maximum beside cpu.idle; the series without its
-# light-waker rule, sched_lags_mode 7: 2.5 x and 2.2 x.)  TAP goes to
-# stdout and /results/lags-latency.tap.
+# light-waker rule, sched_lags_mode 7, in two boots: light 2.4-2.5 x,
+# root 2.2-2.3 x, short slice 1.07 x and 1.12 x.)  TAP goes to stdout
+# and /results/lags-latency.tap.
 
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/lags.sh"
@@ -108,22 +109,25 @@ within_bound() {
 
 for c in light root short idle; do
 	offp=0 onp=0 offm=0 onm=0 n=0
-	# The light and root probes compete with the whole load at the top
-	# level and spread most: more runs.  The root probe's p99 is 1.07 x
-	# with LAGS on (24 pairs in 4 boots; 1.11 x over 12 pairs in one):
-	# it is checked at 1.2 x, and 1.1 x is reported as a known bug.
-	k0=2 lim=11
+	# 4 pairs (the short slice too, to see a smaller harm), 2 beside
+	# cpu.idle (58-60 us in every run).  The root probe competes with
+	# the whole load at the top level and spreads most: 6.  Its p99 is
+	# 1.07 x with LAGS on (24 pairs in 4 boots; 1.11 x over 12 pairs in
+	# one): it is checked at 1.2 x, and 1.1 x is reported as a known bug.
+	k0=4 lim=11
 	case $c in
-	light) k0=4 ;;
+	idle) k0=2 ;;
 	root) k0=6 lim=12 ;;
 	esac
 	k=$k0
 	run_pairs $c 1 $k
 	# The p99 of a 5 s run spreads 0.78-1.34 x between single pairs, with
-	# either setting, mostly through LAGS off's low draws.  While all runs
-	# so far exceed the bound, as many again are run (at most twice) and
-	# all of them judged: noise rarely repeats, harm does (v1, or the
-	# series without its light-waker rule: 2.2-2.5 x in every set).
+	# either setting, mostly through LAGS off's low draws.  While the
+	# means over the runs so far exceed the bound, k0 more pairs are run
+	# (at most twice) and all of them judged: noise rarely repeats, harm
+	# does (v1, or the series without its light-waker rule: 2.2-2.5 x in
+	# every set).  Three tries let a harm just over a bound pass more
+	# often than one would.
 	while ! within_bound && [ $k -lt $((3 * k0)) ]; do
 		tap_diag "$c: p99 off $((offp / k)) us on $((onp / k)) us in $k pairs; $k0 more"
 		run_pairs $c $((k + 1)) $((k + k0))
