@@ -23,12 +23,13 @@ mkdir -p "$out"
 # Bounds in milliseconds of guest time.  Under TCG a timer fires about
 # 1 ms late on average even for SCHED_FIFO (measured: fifo and fair send
 # lag p99 4-5 ms, self timer lag p99 11 ms at this load), and more when
-# the host is busy: 21.9 ms in a make check of 2026-12-06, where the
-# stock suite shares the 2 CPUs with the background harness guests, so
-# the self bound is 30 ms.  A real machine is ~100x better.  A generator
-# that is late by more than this is broken, not slow.
+# the host is busy: in make check, where the stock suite shares the 2
+# CPUs with the background harness guests, self 21.9 ms (2026-12-06) and
+# fifo 22.9 ms (2026-12-07, the stock kernel), so both bounds are 30 ms.
+# A real machine is ~100x better.  A generator that is late by more than
+# this is broken, not slow.
 SELF_LAG_P99_MS=${SELF_LAG_P99_MS:-30}
-FIFO_LAG_P99_MS=${FIFO_LAG_P99_MS:-20}
+FIFO_LAG_P99_MS=${FIFO_LAG_P99_MS:-30}
 FAIR_LAG_MAX_MS=${FAIR_LAG_MAX_MS:-500}
 
 sum() { awk -v k="$1" '$1 == k { print $2 }' "$2"; }
