@@ -10,10 +10,15 @@
  * an "IN:" line, one "0xADDR:  bytes  mnemonic" line per guest instruction,
  * a blank line.  "exec" with "nochain" prints a "Trace N: HOST [CS/PC/...]"
  * line every time a TB starts, since unchained TBs always return to the
- * main loop.  A TB's instructions are counted whenever it starts, with the
- * size of its latest translation.  A TB left early (an exception, an
- * interrupt, an I/O instruction under -icount) is counted whole, so the
- * figures are upper bounds, the same way for the kernels compared.
+ * main loop; HOST is the translation's address in QEMU.  One guest address
+ * can have several live translations (under -icount QEMU also translates
+ * single-instruction blocks for I/O), so sizes are kept per HOST: a
+ * translation runs right after it is printed, and its first start ties
+ * its HOST to its size.  A start whose HOST is unknown takes the size of
+ * the latest translation at its guest address.  A TB left early (an
+ * exception, an interrupt, an I/O instruction under -icount) is counted
+ * whole, so the figures are upper bounds, the same way for the kernels
+ * compared.
  *
  * Output, one line per function that ran, sorted by name:
  *   FUNCTION<TAB>INSTRUCTIONS<TAB>TB_STARTS
@@ -99,32 +104,48 @@ static struct tb_stat *find_tb(struct tb_table *t, uint64_t pc)
 }
 
 /* "Trace 0: 0x7f.. [0000000000000000/ffffffff8102ce51/0000c290/ff020200]" */
-static int parse_trace_pc(const char *line, uint64_t *pc)
+static int parse_trace(const char *line, uint64_t *host, uint64_t *pc)
 {
-	const char *p = strchr(line, '[');
+	const char *p = strchr(line, ':');
 
+	if (!p)
+		return -1;
+	*host = strtoull(p + 1, NULL, 16);
+	p = strchr(p, '[');
 	if (!p || !(p = strchr(p, '/')))
 		return -1;
 	*pc = strtoull(p + 1, NULL, 16);
 	return 0;
 }
 
-static void read_log(FILE *in, struct tb_table *t)
+/*
+ * @t: per guest address; @sizes: per translation (keyed by HOST, "insns"
+ * is the translation's size).  @pending_pc/@pending_insns: the block
+ * printed last, not yet started.
+ */
+static void read_log(FILE *in, struct tb_table *t, struct tb_table *sizes)
 {
 	char line[4096];
 	uint64_t block_pc = 0, block_insns = 0;
+	uint64_t pending_pc = 0, pending_insns = 0;
 	int in_block = 0;
 
 	while (fgets(line, sizeof(line), in)) {
 		if (!strncmp(line, "Trace ", 6)) {
-			struct tb_stat *s;
-			uint64_t pc;
+			struct tb_stat *s, *size;
+			uint64_t host, pc;
 
-			if (parse_trace_pc(line, &pc) || !pc)
+			if (parse_trace(line, &host, &pc) || !pc || !host)
 				continue;
+			size = find_tb(sizes, host);
+			if (pending_pc == pc) {
+				size->insns = pending_insns;
+				size->starts = 1;	/* size known */
+				pending_pc = 0;
+			}
 			s = find_tb(t, pc);
 			s->starts++;
-			s->executed += s->insns;
+			s->executed += size->starts ? size->insns : s->insns;
 		} else if (!strncmp(line, "IN:", 3)) {
 			in_block = 1;
 			block_pc = 0;
@@ -134,8 +155,11 @@ static void read_log(FILE *in, struct tb_table *t)
 				block_pc = strtoull(line, NULL, 16);
 			block_insns++;
 		} else if (in_block && (line[0] == '\n' || line[0] == '\0')) {
-			if (block_pc)
+			if (block_pc) {
 				find_tb(t, block_pc)->insns = block_insns;
+				pending_pc = block_pc;
+				pending_insns = block_insns;
+			}
 			in_block = 0;
 		}
 	}
@@ -211,7 +235,7 @@ static int cmp_fn(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	struct tb_table tbs = { 0 };
+	struct tb_table tbs = { 0 }, sizes = { 0 };
 	struct symbol *syms;
 	struct fn_stat *fns;
 	size_t n_syms, n_fns = 0;
@@ -225,7 +249,8 @@ int main(int argc, char **argv)
 	if (argc == 3 && !(in = fopen(argv[2], "r")))
 		die(argv[2], strerror(errno));
 	grow_table(&tbs);
-	read_log(in, &tbs);
+	grow_table(&sizes);
+	read_log(in, &tbs, &sizes);
 
 	/* One slot per symbol plus "?"; summed by symbol index. */
 	fns = calloc(n_syms + 1, sizeof(*fns));
