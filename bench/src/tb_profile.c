@@ -120,8 +120,9 @@ static int parse_trace(const char *line, uint64_t *host, uint64_t *pc)
 
 /*
  * @t: per guest address; @sizes: per translation (keyed by HOST, "insns"
- * is the translation's size).  @pending_pc/@pending_insns: the block
- * printed last, not yet started.
+ * is the translation's size, 0 while unknown: a block has at least one
+ * instruction).  @pending_pc/@pending_insns: the block printed last, not
+ * yet started.
  */
 static void read_log(FILE *in, struct tb_table *t, struct tb_table *sizes)
 {
@@ -140,12 +141,11 @@ static void read_log(FILE *in, struct tb_table *t, struct tb_table *sizes)
 			size = find_tb(sizes, host);
 			if (pending_pc == pc) {
 				size->insns = pending_insns;
-				size->starts = 1;	/* size known */
 				pending_pc = 0;
 			}
 			s = find_tb(t, pc);
 			s->starts++;
-			s->executed += size->starts ? size->insns : s->insns;
+			s->executed += size->insns ? size->insns : s->insns;
 		} else if (!strncmp(line, "IN:", 3)) {
 			in_block = 1;
 			block_pc = 0;
