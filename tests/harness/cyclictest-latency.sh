@@ -37,7 +37,9 @@
 # exempt probe had p99 0.32 x of LAGS off (its waiting-side rule stopped
 # every drain while it waited).  LAGS_CYCLICTEST_KERNEL picks another
 # kernel image (to see the test fail on an older series).
-# lags-background: yes
+# make check runs it in the correctness lane, after the stock suite
+# (Documentation/process.rst, "make check"):
+# lags-background: correctness-lane
 set -u
 . "$(dirname "$0")/../../scripts/lib.sh"
 . "$LAGS_TOP/tests/lib/tap.sh"
