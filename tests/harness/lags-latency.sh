@@ -5,8 +5,8 @@
 # SCHED_OTHER probe in its own cgroup, one in the root cgroup, one with a
 # 0.1 ms custom slice, each beside 32 busy function cgroups, and a probe
 # beside a cpu.idle group; p99 with LAGS on at most 1.1 x LAGS off, and
-# for cpu.idle the maximum too; the root probe at 1.2 x, with 1.1 x a
-# known bug (TODO); no opt-out) in one boot of the
+# for cpu.idle the maximum too; no opt-out; pairs of runs in alternating
+# order) in one boot of the
 # lags kernel under instruction counting with one vCPU (vm-run --icount 0
 # --icount-nosleep: the guest clock counts executed instructions and skips
 # idle periods, so neither the host's load nor its clock enters).  With
