@@ -23,8 +23,9 @@
 #                 group's share may grow by at most 1 point.
 #   adversary     a group whose 2 processes sleep 1 ms and run 1 ms beside
 #                 two groups of spinners, equal weights: it gets no more
-#                 than with LAGS off, and at least 0.6x of that (a lag
-#                 clamp check; the deferral costs it 0.78-0.97x).
+#                 than its weight share (the v2 issue's bound), and at
+#                 least 0.6x of its share with LAGS off (a lag clamp
+#                 check; the deferral costs it 0.78-0.97x).
 #
 # Tolerance: 5% (relative) of the LAGS-off share, as asked of v2 of the
 # series, except where stated.  Each case runs LAGS off, on, off, on
@@ -230,7 +231,14 @@ setup_adv() {
 metric_adv() { measure adv b1 b2; share adv; }
 set -- $(run_case adv setup_adv metric_adv)
 tap_diag "adversary: sleep 1 ms / run 1 ms group's share x1e6 off $1 on $2 (weight share 333333)"
-tap_check "a group that sleeps 1 ms and runs 1 ms gets no more than with LAGS off (+5%) ($2 vs $1 ppm)" [ "$2" -le $(($1 + $1 / 20)) ]
+# Not more than its weight share, 1/3 (+5%), as the v2 issue asks.  Until
+# 2026-12-07 this asked for at most LAGS off + 5%, which the placement of
+# its 6 tasks on 2 CPUs makes a coin toss with two runs each: in one boot
+# of six runs each, single runs with LAGS off measured 0.227, 0.248,
+# 0.255, 0.290, 0.291 and 0.293, with LAGS on 0.199, 0.200, 0.200, 0.246,
+# 0.246 and 0.247 (means 0.267 and 0.223), and a make check whose two
+# LAGS-off runs both drew 0.222 failed it with 0.239 and 0.245.
+tap_check "a group that sleeps 1 ms and runs 1 ms gets no more than its weight share (+5%) with LAGS on ($2 vs 333333 ppm)" [ "$2" -le 350000 ]
 # Nor far less.  The deferral delays its wakeups behind the spinners'
 # drains, which costs it CPU: v2 of the series measured 0.78-0.97x in
 # four boots (0.73x before the review fixes); that cost is reported,
